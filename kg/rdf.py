@@ -1,0 +1,163 @@
+"""The RDF layer: records -> rdflib graphs (one named graph per document)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from decimal import Decimal
+
+from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib.namespace import OWL, RDF, RDFS, SKOS, XSD
+
+from . import iris
+from .namespace import GEO
+from .records import Actor, DocumentResult, Statement
+
+_KIND_CLASS = {
+    "person": GEO.Person,
+    "state": GEO.State,
+    "place": GEO.Place,
+}
+_ORG_CLASS = {
+    "international": GEO.InternationalOrganization,
+    "governmental": GEO.GovernmentalOrganization,
+}
+RELATION_PROPERTY = {
+    "meets": GEO.meets,
+    "warns": GEO.warns,
+    "supports": GEO.supports,
+    "demands": GEO.demands,
+}
+MODALITY_TERM = {
+    "asserted": GEO.Asserted,
+    "planned": GEO.Planned,
+    "possible": GEO.Possible,
+    "negated": GEO.Negated,
+}
+PREFIXES = {
+    "geo": str(GEO._NS),
+    "rdfs": str(RDFS),
+    "owl": str(OWL),
+    "skos": str(SKOS),
+    "xsd": str(XSD),
+    "wd": iris.WIKIDATA,
+}
+LANG = "de"
+
+
+def bind_prefixes(graph: Graph) -> None:
+    for prefix, ns in PREFIXES.items():
+        graph.bind(prefix, ns, override=True, replace=True)
+
+
+def actor_triples(actor: Actor) -> Iterable[tuple]:
+    node = iris.actor(actor.key)
+    if actor.kind == "organization":
+        yield node, RDF.type, _ORG_CLASS.get(actor.org_type or "", GEO.Organization)
+    else:
+        yield node, RDF.type, _KIND_CLASS[actor.kind]
+    yield node, RDFS.label, Literal(actor.label, lang=LANG)
+    for alias in sorted(set(actor.aliases) - {actor.label}):
+        yield node, SKOS.altLabel, Literal(alias, lang=LANG)
+    if actor.role:
+        yield node, GEO.role, Literal(actor.role, lang=LANG)
+    if actor.country and actor.country != actor.key:
+        yield node, GEO.country, iris.actor(actor.country)
+    if actor.iso2 and actor.kind == "state":
+        yield node, GEO.isoCode, Literal(actor.iso2.upper())
+    if actor.wikidata:
+        yield node, OWL.sameAs, iris.wikidata(actor.wikidata)
+
+
+def statement_triples(st: Statement) -> Iterable[tuple]:
+    node = iris.statement(st.doc_id, st.relation, st.agent, st.target, st.start, st.end, st.modality)
+    yield node, RDF.type, GEO.Statement
+    yield node, GEO.relation, RELATION_PROPERTY[st.relation]
+    yield node, GEO.agent, iris.actor(st.agent)
+    if st.target:
+        yield node, GEO.target, iris.actor(st.target)
+    yield node, GEO.modality, MODALITY_TERM[st.modality]
+    if st.reported_by:
+        yield node, GEO.reportedBy, iris.actor(st.reported_by)
+    if st.place:
+        yield node, GEO.place, iris.actor(st.place)
+    if st.time:
+        yield node, GEO.timeExpression, Literal(st.time, lang=LANG)
+    yield node, GEO.confidence, Literal(Decimal(f"{st.confidence:.2f}"), datatype=XSD.decimal)
+    yield node, GEO.trigger, Literal(st.trigger, lang=LANG)
+    yield node, GEO.document, iris.document(st.doc_id)
+    yield node, GEO.evidence, iris.sentence(st.doc_id, st.sentence)
+    yield node, GEO.beginIndex, Literal(st.start, datatype=XSD.integer)
+    yield node, GEO.endIndex, Literal(st.end, datatype=XSD.integer)
+    if st.target and st.modality != "negated":
+        # A negated relation must never appear as a plain fact: no direct edge.
+        prop = RELATION_PROPERTY[st.relation]
+        yield iris.actor(st.agent), prop, iris.actor(st.target)
+        if st.relation == "meets":
+            yield iris.actor(st.target), prop, iris.actor(st.agent)
+
+
+def document_triples(result: DocumentResult) -> Iterable[tuple]:
+    """All triples of one document's named graph."""
+    doc = iris.document(result.doc_id)
+    yield doc, RDF.type, GEO.Document
+    yield doc, RDFS.label, Literal(result.doc_id)
+    yield doc, GEO.sourcePath, Literal(result.path)
+    used_sentences = {st.sentence for st in result.statements}
+    for sent in result.sentences:
+        if sent.index not in used_sentences:
+            continue
+        node = iris.sentence(result.doc_id, sent.index)
+        yield node, RDF.type, GEO.Sentence
+        yield node, GEO.document, doc
+        yield node, GEO.text, Literal(sent.text, lang=LANG)
+        yield node, GEO.beginIndex, Literal(sent.start, datatype=XSD.integer)
+        yield node, GEO.endIndex, Literal(sent.end, datatype=XSD.integer)
+    for key in sorted(referenced_actors(result)):
+        yield from actor_triples(result.actors[key])
+    for st in result.statements:
+        yield from statement_triples(st)
+
+
+def referenced_actors(result: DocumentResult) -> set[str]:
+    """Keys of the actors a document's statements use, with their countries."""
+    keys: set[str] = set()
+    for st in result.statements:
+        keys.update(k for k in (st.agent, st.target, st.reported_by, st.place) if k)
+    pending = list(keys)
+    while pending:
+        actor = result.actors[pending.pop()]
+        if actor.country and actor.country in result.actors and actor.country not in keys:
+            keys.add(actor.country)
+            pending.append(actor.country)
+    return keys
+
+
+def new_dataset() -> Dataset:
+    ds = Dataset()
+    bind_prefixes(ds)
+    return ds
+
+
+def add_document(ds: Dataset, result: DocumentResult) -> None:
+    """Add (or replace) the named graph of one document."""
+    name = iris.document(result.doc_id)
+    ds.remove_graph(ds.graph(name))
+    graph = ds.graph(name)
+    for triple in document_triples(result):
+        graph.add(triple)
+
+
+def build_dataset(results: Iterable[DocumentResult]) -> Dataset:
+    ds = new_dataset()
+    for result in results:
+        add_document(ds, result)
+    return ds
+
+
+def union_graph(ds: Dataset) -> Graph:
+    """All triples of all named graphs in one graph (duplicates merged)."""
+    graph = Graph()
+    bind_prefixes(graph)
+    for s, p, o, _ in ds.quads((None, None, None, None)):
+        graph.add((s, p, o))
+    return graph
