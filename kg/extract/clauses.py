@@ -1,0 +1,293 @@
+"""German clause structure over STTS tags: clauses, verb complexes and argument units.
+
+Pure functions over a tagged spaCy Doc and its TokenMentions. No dependency parser
+is needed: German word order is regular enough to find the finite verb, the
+Vorfeld, the Mittelfeld, the verb-final cluster and the prepositions that govern
+each actor phrase.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Span
+
+from ..nlp.mentions import TokenMention
+
+FINITE = {"VVFIN", "VAFIN", "VMFIN", "VVIMP", "VAIMP"}
+NONFINITE = {"VVINF", "VVPP", "VVIZU", "VAINF", "VAPP", "VMINF", "VMPP"}
+FULL_VERB = {"VVFIN", "VVINF", "VVPP", "VVIZU", "VVIMP"}
+NP_INNER = {"ART", "ADJA", "ADJD", "CARD", "PPOSAT", "PIAT", "PIDAT", "PDAT", "ADV", "PTKA", "PWAT"}
+SPLIT_PUNCT = {",", ";", ":", "–", "—", "(", ")", "„", "“", "”", "\"", "«", "»"}
+COORD = {"und", "sowie", "oder", "aber", "sondern", "doch", "denn"}
+UNIT_JOINERS = {"und", "sowie", "oder", ","}
+ACC_DET = {"den", "einen", "keinen", "ihn", "diesen", "jenen", "seinen", "ihren"}
+DAT_DET = {"dem", "einem", "keinem", "ihm", "ihnen", "diesem", "jenem", "seinem", "ihrem"}
+NOM_PRON = {"er", "sie", "es", "wir", "ich", "du", "ihr"}
+
+
+@dataclass
+class Unit:
+    """One argument: an actor phrase, possibly coordinated ("Südkorea und Japan")."""
+
+    mentions: list[TokenMention]
+    start: int  # first token of the phrase (including article/preposition-free part)
+    end: int
+    prep: str | None = None  # governing preposition lemma ("mit", "von", "zu" for "zum")
+    case: str | None = None  # nom | acc | dat | gen | None (unknown)
+    genitive_of: int | None = None  # token the genitive modifies
+
+    @property
+    def actors(self) -> list[str]:
+        seen: list[str] = []
+        for m in self.mentions:
+            for key in m.actors:
+                if key not in seen:
+                    seen.append(key)
+        return seen
+
+    @property
+    def core(self) -> bool:
+        return self.prep is None and self.case != "gen" and self.genitive_of is None
+
+
+@dataclass
+class Clause:
+    start: int
+    end: int
+    kind: str  # main | sub | inf | rel | coord
+    finite: int | None = None
+    verbs: list[int] = field(default_factory=list)
+    particle: int | None = None
+    complementizer: str | None = None
+    parent: int | None = None  # index of the governing clause in the sentence's list
+    units: list[Unit] = field(default_factory=list)
+    subject: Unit | None = None
+    subject_inherited: bool = False
+
+    def tokens(self, doc: Doc) -> Span:
+        return doc[self.start:self.end]
+
+
+def _is_verb(tag: str) -> bool:
+    return tag in FINITE or tag in NONFINITE
+
+
+def _segments(sent: Span) -> list[tuple[int, int]]:
+    """Split a sentence at punctuation and clause-level conjunctions."""
+    doc = sent.doc
+    cuts = [sent.start]
+    for tok in sent:
+        if tok.i == sent.start:
+            continue
+        if tok.text in SPLIT_PUNCT or (tok.tag_ == "$(" and tok.text not in ("-", "/")):
+            cuts.append(tok.i)
+    cuts.append(sent.end)
+    raw = [(a, b) for a, b in zip(cuts, cuts[1:]) if b > a]
+    # Split at "und/oder/aber" when both sides have a finite verb: "… strebt an und will …".
+    out: list[tuple[int, int]] = []
+    for a, b in raw:
+        pieces = [a]
+        for k in range(a + 1, b):
+            if doc[k].lower_ in COORD and doc[k].tag_ == "KON":
+                left = any(doc[x].tag_ in FINITE for x in range(pieces[-1], k))
+                right_end = next((x for x in range(k + 1, b) if doc[x].lower_ in COORD and doc[x].tag_ == "KON"), b)
+                # HanTa sometimes tags a verb-final finite verb as a participle ("… erwartet").
+                right = any(_is_verb(doc[x].tag_) for x in range(k + 1, right_end))
+                if left and right:
+                    pieces.append(k)
+        pieces.append(b)
+        out.extend((x, y) for x, y in zip(pieces, pieces[1:]) if y > x)
+    # Verbless pieces (appositions, enumerations) belong to a neighbour.
+    merged: list[list[int]] = []
+    for a, b in out:
+        has_verb = any(_is_verb(doc[x].tag_) for x in range(a, b))
+        content = [doc[x] for x in range(a, b) if not doc[x].is_punct]
+        if merged and (not has_verb or not content):
+            merged[-1][1] = b
+        else:
+            merged.append([a, b])
+    if len(merged) > 1 and not any(_is_verb(doc[x].tag_) for x in range(merged[0][0], merged[0][1])):
+        merged[1][0] = merged[0][0]
+        merged.pop(0)
+    return [(a, b) for a, b in merged]
+
+
+def _first_word(doc: Doc, a: int, b: int) -> int | None:
+    for k in range(a, b):
+        if not doc[k].is_punct:
+            return k
+    return None
+
+
+def build_clauses(sent: Span, mentions: list[TokenMention]) -> list[Clause]:
+    """Clauses of one sentence with verb complex, argument units and subject."""
+    doc = sent.doc
+    clauses: list[Clause] = []
+    for a, b in _segments(sent):
+        first = _first_word(doc, a, b)
+        verbs = [k for k in range(a, b) if _is_verb(doc[k].tag_)]
+        finite = next((k for k in verbs if doc[k].tag_ in FINITE), None)
+        particle = next((k for k in range(a, b) if doc[k].tag_ == "PTKVZ"), None)
+        kind, comp = "main", None
+        if first is not None:
+            ftag = doc[first].tag_
+            nxt = doc[first + 1] if first + 1 < b else None
+            if ftag in ("KOUS", "KOUI"):
+                kind, comp = "sub", doc[first].lower_
+            elif ftag in ("PRELS", "PRELAT", "PWAV", "PWS") or (ftag in ("APPR", "APPRART") and nxt is not None and nxt.tag_ in ("PRELS", "PRELAT", "PWS")):
+                kind = "rel"
+            elif ftag == "KON" and doc[first].lower_ in COORD:
+                kind, comp = "coord", doc[first].lower_
+        has_zu = any(doc[k].tag_ in ("PTKZU", "VVIZU") for k in range(a, b))
+        if kind in ("main", "coord") and finite is None and has_zu:
+            kind = "inf"
+        clauses.append(Clause(a, b, kind, finite, verbs, particle, comp))
+    # Parents: subordinate, relative and infinitive clauses hang off the nearest main clause.
+    for idx, cl in enumerate(clauses):
+        if cl.kind in ("sub", "rel", "inf"):
+            before = [j for j in range(idx - 1, -1, -1) if clauses[j].kind in ("main", "coord")]
+            after = [j for j in range(idx + 1, len(clauses)) if clauses[j].kind in ("main", "coord")]
+            if cl.kind == "sub" and idx == 0 and after:
+                cl.parent = after[0]
+            elif cl.kind == "inf":
+                prev = idx - 1 if idx > 0 else None
+                cl.parent = prev if prev is not None else (after[0] if after else None)
+            else:
+                cl.parent = before[0] if before else (after[0] if after else None)
+        elif cl.kind == "coord" and idx > 0:
+            cl.parent = idx - 1
+    for cl in clauses:
+        cl.units = _units(doc, cl, mentions)
+        cl.subject = _subject(doc, cl)
+    # Subject inheritance: "China scheint … und könnte Moskau unterstützen"; "kündigte an, X zu treffen".
+    for idx, cl in enumerate(clauses):
+        if cl.subject is None and cl.parent is not None and cl.kind in ("coord", "inf"):
+            parent = clauses[cl.parent]
+            if parent.subject is not None:
+                cl.subject = parent.subject
+                cl.subject_inherited = True
+    return clauses
+
+
+def _governing_prep(doc: Doc, start: int, lo: int) -> tuple[str | None, int | None]:
+    k = start - 1
+    while k >= lo and doc[k].tag_ in NP_INNER:
+        k -= 1
+    if k >= lo and doc[k].tag_ in ("APPR", "APPRART"):
+        lemma = doc[k].lemma_.lower() or doc[k].lower_
+        if doc[k].tag_ == "APPRART":
+            lemma = {"zum": "zu", "zur": "zu", "vom": "von", "beim": "bei", "im": "in", "ins": "in",
+                     "am": "an", "ans": "an"}.get(doc[k].lower_, lemma)
+        return lemma, k
+    return None, None
+
+
+def _case_cue(doc: Doc, start: int, lo: int) -> str | None:
+    k = start - 1
+    while k >= lo and doc[k].tag_ in ("ADJA", "ADJD", "ADV", "CARD"):
+        k -= 1
+    if k >= lo and doc[k].tag_ in ("ART", "PDAT", "PIAT", "PPOSAT"):
+        word = doc[k].lower_
+        if word in ACC_DET:
+            return "acc"
+        if word in DAT_DET:
+            return "dat"
+        if word in ("des", "eines"):
+            return "gen"
+        if word == "der":
+            return "der"  # nom masc, or dat/gen fem: decided with the actor's gender
+    first = doc[start].lower_
+    if first in ACC_DET:
+        return "acc"
+    if first in DAT_DET:
+        return "dat"
+    if first in NOM_PRON:
+        return "nom"
+    return None
+
+
+def _units(doc: Doc, cl: Clause, mentions: list[TokenMention]) -> list[Unit]:
+    inside = [m for m in mentions if cl.start <= m.start and m.end <= cl.end and m.is_actor]
+    units: list[Unit] = []
+    for m in inside:
+        if units:
+            last = units[-1]
+            gap = list(doc[last.end:m.start])
+            joined = bool(gap) and all(t.lower_ in UNIT_JOINERS or t.tag_ == "ART" for t in gap) \
+                and any(t.lower_ in UNIT_JOINERS for t in gap)
+            if joined and not m.genitive and not last.mentions[-1].genitive:
+                last.mentions.append(m)
+                last.end = m.end
+                continue
+        units.append(Unit([m], m.start, m.end))
+    for u in units:
+        prep, _ = _governing_prep(doc, u.start, cl.start)
+        u.prep = prep
+        cue = _case_cue(doc, u.start, cl.start)
+        first = u.mentions[0]
+        if first.genitive:
+            nxt = doc[u.end] if u.end < cl.end else None
+            # "Putins Sprecher", "des Kremls": the phrase modifies a noun.
+            if nxt is not None and nxt.tag_ in ("NN", "NE") or (cue == "gen"):
+                u.case = "gen"
+                u.genitive_of = u.end if nxt is not None else None
+        if u.case is None:
+            u.case = cue
+        # A name right after a noun ("die Unterstützung Deutschlands") with genitive -s.
+        if u.case is None and first.genitive and u.start > cl.start and doc[u.start - 1].tag_ == "NN":
+            u.case, u.genitive_of = "gen", u.start - 1
+    return units
+
+
+def resolve_der(unit: Unit, gender: str | None) -> str | None:
+    """'der' before a masculine noun is nominative; before a feminine one dative/genitive."""
+    if unit.case != "der":
+        return unit.case
+    return "nom" if gender in ("m", None) else "dat"
+
+
+def _subject(doc: Doc, cl: Clause) -> Unit | None:
+    cores = [u for u in cl.units if u.core and u.case not in ("acc", "dat", "gen")]
+    if cl.kind in ("rel", "inf"):
+        # Relative clauses: the pronoun is the subject (resolved by the caller);
+        # zu-infinitives never have an overt subject (it is inherited).
+        return None
+    if not cores:
+        return None
+    if cl.kind == "coord" and cl.finite is not None and _first_word(doc, cl.start + 1, cl.end) == cl.finite \
+            and not any(u.case == "nom" for u in cores):
+        return None  # "… und könnte Moskau unterstützen": the subject is the first conjunct's
+    if cl.kind in ("main", "coord") and cl.finite is not None:
+        vorfeld = [u for u in cores if u.end <= cl.finite]
+        if vorfeld:
+            return vorfeld[0]
+    return cores[0]
+
+
+def content_verb(doc: Doc, cl: Clause) -> tuple[int | None, str | None]:
+    """(token, lemma) of the clause's full verb, with a separated particle joined on."""
+    full = [k for k in cl.verbs if doc[k].tag_ in FULL_VERB]
+    if not full:
+        return None, None
+    if cl.kind == "main" or cl.kind == "coord":
+        nonfin = [k for k in full if doc[k].tag_ != "VVFIN"]
+        tok = nonfin[0] if nonfin else full[0]
+    else:
+        tok = full[0]
+    lemma = doc[tok].lemma_
+    if cl.particle is not None and doc[tok].tag_ == "VVFIN":
+        lemma = doc[cl.particle].lower_ + lemma
+    return tok, lemma
+
+
+def aux_lemmas(doc: Doc, cl: Clause) -> list[str]:
+    return [doc[k].lemma_ for k in cl.verbs if doc[k].tag_.startswith(("VA", "VM"))]
+
+
+def is_passive(doc: Doc, cl: Clause) -> bool:
+    tok, _ = content_verb(doc, cl)
+    if tok is None or doc[tok].tag_ != "VVPP":
+        return False
+    auxes = aux_lemmas(doc, cl)
+    return "werden" in auxes

@@ -1,0 +1,96 @@
+"""The trigger lexicon and grammar cues, loaded from ontology/lexicon/*.toml."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+
+from .errors import KgError
+from .records import MODALITIES, RELATIONS
+from .resources import data_path
+
+_TARGET_SLOTS = {"obj", "mit", "vor", "von", "für", "hinter", "an", "zu", "none"}
+
+
+@dataclass(frozen=True)
+class VerbTrigger:
+    lemma: str
+    relation: str
+    target: tuple[str, ...]
+    reflexive: bool | str = False
+    exclude_preps: frozenset[str] = frozenset()
+    exclude_objects: frozenset[str] = frozenset()
+    requires_object_noun: frozenset[str] = frozenset()
+    target_kinds: frozenset[str] = frozenset()
+    modality: str | None = None
+    confidence: float = 0.8
+
+
+@dataclass(frozen=True)
+class NounTrigger:
+    lemma: str
+    relation: str
+    args: tuple[str, ...]
+    confidence: float
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    verbs: dict[str, list[VerbTrigger]]
+    nouns: dict[str, NounTrigger]
+    governors: dict[str, str]  # verb lemma -> modality it imposes on a governed trigger
+    grammar: dict
+    roles: dict
+
+    def words(self, section: str, key: str) -> frozenset[str]:
+        return frozenset(self.grammar[section][key])
+
+
+def _load_toml(name: str) -> dict:
+    path = data_path("lexicon", name)
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except tomllib.TOMLDecodeError as exc:
+        raise KgError(f"{path}: invalid TOML: {exc}") from None
+
+
+@cache
+def load_lexicon() -> Lexicon:
+    """Read and check the lexicon files (cached)."""
+    triggers = _load_toml("triggers.toml")
+    verbs: dict[str, list[VerbTrigger]] = {}
+    for entry in triggers.get("verb", []):
+        relation = entry["relation"]
+        if relation not in RELATIONS:
+            raise KgError(f"triggers.toml: unknown relation {relation!r} for verb {entry['lemma']!r}")
+        bad = set(entry["target"]) - _TARGET_SLOTS
+        if bad:
+            raise KgError(f"triggers.toml: unknown target slot(s) {sorted(bad)} for verb {entry['lemma']!r}")
+        modality = entry.get("modality")
+        if modality is not None and modality not in MODALITIES:
+            raise KgError(f"triggers.toml: unknown modality {modality!r}")
+        verbs.setdefault(entry["lemma"], []).append(
+            VerbTrigger(
+                lemma=entry["lemma"],
+                relation=relation,
+                target=tuple(entry["target"]),
+                reflexive=entry.get("reflexive", False),
+                exclude_preps=frozenset(entry.get("exclude_preps", ())),
+                exclude_objects=frozenset(entry.get("exclude_objects", ())),
+                requires_object_noun=frozenset(entry.get("requires_object_noun", ())),
+                target_kinds=frozenset(entry.get("target_kinds", ())),
+                modality=modality,
+                confidence=float(entry.get("confidence", 0.8)),
+            )
+        )
+    nouns: dict[str, NounTrigger] = {}
+    for entry in triggers.get("noun", []):
+        for lemma in entry["lemmas"]:
+            nouns[lemma] = NounTrigger(lemma, entry["relation"], tuple(entry["args"]), float(entry["confidence"]))
+    governors: dict[str, str] = {}
+    for modality, lemmas in triggers.get("governors", {}).items():
+        for lemma in lemmas:
+            governors[lemma] = modality
+    return Lexicon(verbs, nouns, governors, _load_toml("grammar.toml"), _load_toml("roles.toml"))

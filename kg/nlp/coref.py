@@ -1,0 +1,214 @@
+"""Coreference for actors: pronouns (er, sie, ihm), descriptions ("der Kremlchef",
+"der französische Präsident") and groups ("die beiden Präsidenten", "beide Länder")
+resolve to actors mentioned earlier. Salience favours recent subjects.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from ..extract.clauses import build_clauses
+from ..gazetteer import load_gazetteer
+from ..lexicon import load_lexicon
+from .actor_ruler import ActorRuler
+from .mentions import ADJECTIVE, TokenMention, actors_of, ensure_extensions, mentions_of
+
+_PRONOUN_TAGS = {"PPER", "PDS", "PRELS"}
+_DEFINITE = {"der", "die", "das", "des", "dem", "den"}
+
+
+@dataclass
+class _Entry:
+    key: str
+    kind: str
+    gender: str
+    sentence: int
+    token: int
+    subject: bool
+
+
+class Coref:
+    def __init__(self, *, max_sentences: int):
+        self.max_sentences = max_sentences
+        lex = load_lexicon()
+        self.pronouns = {k: tuple(v) for k, v in lex.grammar["pronouns"].items()}
+        groups = lex.roles["groups"]
+        self.person_plural = frozenset(groups["person_plural"])
+        self.state_plural = frozenset(groups["state_plural"])
+        self.quantifiers = frozenset(groups["quantifiers"])
+        self.descriptions = dict(lex.roles["descriptions"])
+        self.gaz = load_gazetteer()
+        self._ruler: ActorRuler | None = None
+
+    @property
+    def ruler(self) -> ActorRuler:
+        if self._ruler is None:
+            self._ruler = ActorRuler(use_model_entities=False)
+        return self._ruler
+
+    def __call__(self, doc: Doc) -> Doc:
+        ensure_extensions()
+        mentions = mentions_of(doc)
+        actors = actors_of(doc)
+        history: list[_Entry] = []
+        added: list[TokenMention] = []
+        for s_idx, sent in enumerate(doc.sents):
+            named = [m for m in mentions if sent.start <= m.start < sent.end]
+            clauses = build_clauses(sent, [m for m in named if m.is_actor])
+            subject_tokens = {m.start for cl in clauses if cl.subject for m in cl.subject.mentions}
+            covered = {k for m in named for k in range(m.start, m.end)}
+            new_here: list[TokenMention] = []
+            events = sorted(named, key=lambda m: m.start)
+            ev_i = 0
+            for tok in sent:
+                # Feed named mentions that precede this token into the history.
+                while ev_i < len(events) and events[ev_i].start <= tok.i:
+                    m = events[ev_i]
+                    ev_i += 1
+                    if m.is_actor:
+                        self._remember(history, actors, m, s_idx, m.start in subject_tokens)
+                if tok.i in covered:
+                    continue
+                m = self._resolve(doc, tok, s_idx, history, actors, clauses, named)
+                if m is not None:
+                    new_here.append(m)
+                    covered.update(range(m.start, m.end))
+                    self._remember(history, actors, m, s_idx, self._looks_like_subject(doc, m, clauses))
+            added.extend(new_here)
+        mentions.extend(added)
+        mentions.sort(key=lambda m: (m.start, m.end))
+        return doc
+
+    def _remember(self, history, actors, m: TokenMention, s_idx: int, subject: bool) -> None:
+        for key in m.actors:
+            actor = actors.get(key)
+            if actor is None:
+                continue
+            history.append(_Entry(key, actor.kind, actor.gender or ("f" if actor.kind == "organization" else "n"),
+                                  s_idx, m.start, subject))
+
+    @staticmethod
+    def _looks_like_subject(doc: Doc, m: TokenMention, clauses) -> bool:
+        return doc[m.start].lower_ in ("er", "sie", "es")
+
+    def _candidates(self, history, s_idx, exclude: set[str]):
+        return [e for e in history if s_idx - e.sentence <= self.max_sentences and e.key not in exclude]
+
+    def _resolve(self, doc, tok, s_idx, history, actors, clauses, named) -> TokenMention | None:
+        word = tok.lower_
+        # -- pronouns
+        if tok.tag_ in _PRONOUN_TAGS and word in self.pronouns and tok.tag_ != "PRELS":
+            number, gender = self.pronouns[word]
+            if number.startswith("speaker"):
+                return None
+            clause = next((c for c in clauses if c.start <= tok.i < c.end), None)
+            exclude = set()
+            if clause is not None:
+                exclude = {k for u in clause.units for k in u.actors}
+            cands = []
+            for e in self._candidates(history, s_idx, exclude):
+                if e.token >= tok.i:
+                    continue
+                if not self._compatible(e, number, gender, word):
+                    continue
+                distance = s_idx - e.sentence
+                score = -2.0 * distance + (1.5 if e.subject else 0.0) + e.token * 1e-4
+                if tok.tag_ == "PDS":  # "von diesem": the less salient antecedent
+                    score = -2.0 * distance + (0.0 if e.subject else 1.5) + e.token * 1e-4
+                cands.append((score, e))
+            if not cands:
+                return None
+            best = max(cands, key=lambda c: c[0])[1]
+            return TokenMention(tok.i, tok.i + 1, (best.key,), "pronoun", antecedent=best.token, confidence=0.85)
+        # -- groups: "die beiden Präsidenten", "beide Länder"
+        if word in self.quantifiers and tok.i + 1 < len(doc):
+            noun = doc[tok.i + 1]
+            kind = "person" if noun.text in self.person_plural else "state" if noun.text in self.state_plural else None
+            if kind:
+                keys: list[str] = []
+                for e in reversed(history):
+                    if s_idx - e.sentence > self.max_sentences + 1:
+                        break
+                    if (e.kind == kind or (kind == "state" and e.kind == "organization")) and e.key not in keys:
+                        keys.append(e.key)
+                    if len(keys) == 2:
+                        break
+                if len(keys) == 2:
+                    start = tok.i - 1 if tok.i > 0 and doc[tok.i - 1].lower_ in _DEFINITE else tok.i
+                    return TokenMention(start, tok.i + 2, tuple(reversed(keys)), "group", confidence=0.8)
+            return None
+        # -- descriptions: "der Kremlchef", "der US-Präsident", "der französische Präsident"
+        if tok.tag_ in ("NN", "NE") and tok.i > 0:
+            role, prefix_key = self.ruler.role_of(tok.text)
+            fallback = self.descriptions.get(tok.text)
+            if role is None and fallback is None:
+                return None
+            nxt = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
+            if nxt is not None and nxt.text[:1].isupper() and nxt.tag_ in ("NE", "NN"):
+                return None  # a name follows: the ruler's business
+            k = tok.i - 1
+            country = prefix_key
+            while k >= 0 and doc[k].tag_ in ("ADJA", "ADJD"):
+                for m in named:
+                    if m.start == k and m.how == ADJECTIVE:
+                        country = m.actors[0]
+                k -= 1
+            if k < 0 or doc[k].lower_ not in _DEFINITE:
+                return None
+            if fallback:
+                fb = self.gaz.actors.get(fallback)
+                country = country or (fb.country if fb else None)
+            for e in reversed(history):
+                if s_idx - e.sentence > self.max_sentences + 2:
+                    break
+                actor = actors.get(e.key)
+                if actor is None or actor.kind != "person":
+                    continue
+                if country and actor.country != country:
+                    continue
+                if role and actor.role and not _same_role(role, actor.role):
+                    continue
+                if role is None and fallback and e.key != fallback:
+                    continue
+                if role and not actor.role and not fallback:
+                    continue
+                return TokenMention(k, tok.i + 1, (e.key,), "description", antecedent=e.token, confidence=0.8)
+            if fallback and fallback in self.gaz.actors:
+                actors.setdefault(fallback, self.gaz.actors[fallback])
+                fb = self.gaz.actors[fallback]
+                if fb.country in self.gaz.actors:
+                    actors.setdefault(fb.country, self.gaz.actors[fb.country])
+                return TokenMention(k, tok.i + 1, (fallback,), "description", confidence=0.75)
+        return None
+
+    @staticmethod
+    def _compatible(e: _Entry, number: str, gender: str, word: str) -> bool:
+        if word in ("er", "ihn", "ihm", "diesem", "dieser", "jener"):
+            return (e.kind == "person" and e.gender == "m") or (e.kind == "state" and e.gender == "m")
+        if word == "sie":
+            return e.gender in ("f", "pl")
+        if word == "ihr":
+            return e.gender == "f"
+        if word == "es":
+            return e.kind in ("state", "organization") and e.gender == "n"
+        if word == "ihnen":
+            return e.gender == "pl"
+        return False
+
+
+def _same_role(mention_role: str, actor_role: str) -> bool:
+    a, b = mention_role.lower().removesuffix("in"), actor_role.lower().removesuffix("in")
+    return a == b or b.endswith(a) or a.endswith(b)
+
+
+@Language.factory(
+    "kg_coref",
+    assigns=["doc._.kg_mentions"],
+    requires=["doc._.kg_mentions", "doc._.kg_actors", "token.tag"],
+    default_config={"max_sentences": 2},
+)
+def make_coref(nlp: Language, name: str, *, max_sentences: int) -> Coref:
+    return Coref(max_sentences=max_sentences)

@@ -1,0 +1,51 @@
+"""The kg spaCy pipeline: blank German (or an installed trained model) + kg components."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from ..errors import KgError
+
+
+def default_cache_dir() -> str | None:
+    """$KG_CACHE_DIR, else $XDG_CACHE_HOME/kg or ~/.cache/kg; KG_CACHE_DIR='' disables."""
+    env = os.environ.get("KG_CACHE_DIR")
+    if env is not None:
+        return env or None
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return str(Path(base) / "kg")
+
+
+def make_nlp(model: str | None = None, cache_dir: str | None = "default"):
+    """Build the pipeline. `model`: name or path of an installed trained spaCy pipeline
+    whose NER (PER/ORG) helps find actors not in the gazetteer; None = spacy.blank("de")."""
+    import spacy
+
+    from . import actor_ruler, coref, hanta_tagger, sentences  # noqa: F401  (register factories)
+    from ..lexicon import load_lexicon
+
+    if cache_dir == "default":
+        cache_dir = default_cache_dir()
+    if model:
+        try:
+            nlp = spacy.load(model, exclude=["lemmatizer"])
+        except (OSError, IOError) as exc:
+            raise KgError(f"cannot load spaCy model {model!r}: {exc}") from None
+        if nlp.lang != "de":
+            raise KgError(f"spaCy model {model!r} is for language {nlp.lang!r}, kg needs German (de)")
+        before = nlp.pipe_names[0] if nlp.pipe_names else None
+        nlp.add_pipe("kg_sentences", first=True,
+                     config={"abbreviations": load_lexicon().grammar["sentences"]["abbreviations"]})
+        nlp.add_pipe("kg_hanta", after="kg_sentences", config={"cache_dir": cache_dir})
+        del before
+        use_model_entities = "ner" in nlp.pipe_names
+    else:
+        nlp = spacy.blank("de")
+        nlp.add_pipe("kg_sentences", config={"abbreviations": load_lexicon().grammar["sentences"]["abbreviations"]})
+        nlp.add_pipe("kg_hanta", config={"cache_dir": cache_dir})
+        use_model_entities = False
+    nlp.add_pipe("kg_actors", config={"use_model_entities": use_model_entities})
+    nlp.add_pipe("kg_coref")
+    nlp.max_length = 5_000_000
+    return nlp
