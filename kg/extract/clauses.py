@@ -21,6 +21,7 @@ NP_INNER = {"ART", "ADJA", "ADJD", "CARD", "PPOSAT", "PIAT", "PIDAT", "PDAT", "A
 SPLIT_PUNCT = {",", ";", ":", "–", "—", "(", ")", "„", "“", "”", "\"", "«", "»"}
 COORD = {"und", "sowie", "oder", "aber", "sondern", "doch", "denn"}
 UNIT_JOINERS = {"und", "sowie", "oder", ","}
+JOIN_GAP_TAGS = {"ART", "ADJA", "ADJD", "NN", "PPOSAT"}
 ACC_DET = {"den", "einen", "keinen", "ihn", "diesen", "jenen", "seinen", "ihren"}
 DAT_DET = {"dem", "einem", "keinem", "ihm", "ihnen", "diesem", "jenem", "seinem", "ihrem"}
 NOM_PRON = {"er", "sie", "es", "wir", "ich", "du", "ihr"}
@@ -170,10 +171,23 @@ def build_clauses(sent: Span, mentions: list[TokenMention]) -> list[Clause]:
     return clauses
 
 
-def _governing_prep(doc: Doc, start: int, lo: int) -> tuple[str | None, int | None]:
+def _np_left_edge(doc: Doc, start: int, lo: int) -> int:
+    """Index of the token before the NP that ends with the actor at `start`.
+
+    Skips articles, adjectives and one appositive head noun ("dem japanischen
+    Regierungschef Fumio Kishida", "Indiens Premierminister Narendra Modi")."""
     k = start - 1
+    if k >= lo and doc[k].tag_ == "NN":
+        k -= 1
+        if k >= lo and doc[k].tag_ == "NE" and doc[k].text.endswith("s"):
+            k -= 1  # genitive name before the head noun: "Senegals Präsidenten"
     while k >= lo and doc[k].tag_ in NP_INNER:
         k -= 1
+    return k
+
+
+def _governing_prep(doc: Doc, start: int, lo: int) -> tuple[str | None, int | None]:
+    k = _np_left_edge(doc, start, lo)
     if k >= lo and doc[k].tag_ in ("APPR", "APPRART"):
         lemma = doc[k].lemma_.lower() or doc[k].lower_
         if doc[k].tag_ == "APPRART":
@@ -185,6 +199,8 @@ def _governing_prep(doc: Doc, start: int, lo: int) -> tuple[str | None, int | No
 
 def _case_cue(doc: Doc, start: int, lo: int) -> str | None:
     k = start - 1
+    if k >= lo and doc[k].tag_ == "NN":
+        k -= 1
     while k >= lo and doc[k].tag_ in ("ADJA", "ADJD", "ADV", "CARD"):
         k -= 1
     if k >= lo and doc[k].tag_ in ("ART", "PDAT", "PIAT", "PPOSAT"):
@@ -214,8 +230,9 @@ def _units(doc: Doc, cl: Clause, mentions: list[TokenMention]) -> list[Unit]:
         if units:
             last = units[-1]
             gap = list(doc[last.end:m.start])
-            joined = bool(gap) and all(t.lower_ in UNIT_JOINERS or t.tag_ == "ART" for t in gap) \
-                and any(t.lower_ in UNIT_JOINERS for t in gap)
+            # "A und B", "A, B und C", "A und seinen ägyptischen Amtskollegen B"
+            joined = bool(gap) and all(t.lower_ in UNIT_JOINERS or t.tag_ in JOIN_GAP_TAGS for t in gap) \
+                and any(t.lower_ in UNIT_JOINERS for t in gap) and len(gap) <= 6
             if joined and not m.genitive and not last.mentions[-1].genitive:
                 last.mentions.append(m)
                 last.end = m.end
@@ -232,6 +249,10 @@ def _units(doc: Doc, cl: Clause, mentions: list[TokenMention]) -> list[Unit]:
             if nxt is not None and nxt.tag_ in ("NN", "NE") or (cue == "gen"):
                 u.case = "gen"
                 u.genitive_of = u.end if nxt is not None else None
+        if u.case is None and cue in ("der", "gen") and u.start >= 2 and doc[u.start - 1].tag_ == "ART" \
+                and doc[u.start - 2].tag_ == "NN" and u.start - 2 >= cl.start:
+            # "der Vorschlag der EU-Kommission": a genitive attribute of the noun before it.
+            u.case, u.genitive_of = "gen", u.start - 2
         if u.case is None:
             u.case = cue
         # A name right after a noun ("die Unterstützung Deutschlands") with genitive -s.
@@ -286,8 +307,13 @@ def aux_lemmas(doc: Doc, cl: Clause) -> list[str]:
 
 
 def is_passive(doc: Doc, cl: Clause) -> bool:
-    tok, _ = content_verb(doc, cl)
+    tok, lemma = content_verb(doc, cl)
     if tok is None or doc[tok].tag_ != "VVPP":
         return False
-    auxes = aux_lemmas(doc, cl)
-    return "werden" in auxes
+    if "werden" not in aux_lemmas(doc, cl):
+        return False
+    if doc[tok].text == lemma and not any(u.prep in ("von", "durch") for u in cl.units):
+        # "empfangen wird" is future active when the participle equals the infinitive
+        # and no agent phrase follows.
+        return False
+    return True

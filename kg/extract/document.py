@@ -50,3 +50,8 @@ def extract_document(doc: Doc, doc_id: str, path: str) -> DocumentResult:
             start=start, end=end, trigger=f.trigger, reported_by=f.reported_by, place=f.place, time=f.time,
         ))
     return DocumentResult(doc_id, path, doc.text, sentences, dict(actors), records, statements)
+
+
+def extract_text(nlp, text: str, doc_id: str, path: str = "") -> DocumentResult:
+    """Run the pipeline on one text and return its records."""
+    return extract_document(nlp(text), doc_id, path or doc_id)

@@ -14,6 +14,7 @@ from .clauses import FINITE, Clause, Unit, aux_lemmas, build_clauses, content_ve
 
 _CONF_FACTOR = {"pronoun": 0.9, "description": 0.9, "group": 0.9, "ne_person": 0.9, "model_person": 0.9,
                 "model_org": 0.9}
+TEMPORAL_PREPS = {"nach", "bei", "vor", "während", "seit"}
 OBJECT_CONTROL = {"auffordern", "bitten", "drängen", "ermutigen", "ermahnen", "überreden", "zwingen", "einladen"}
 
 
@@ -156,8 +157,9 @@ class Extractor:
             planned = True
         if "werden" in auxes and not is_passive(doc, cl) and any(doc[k].tag_ in ("VVINF", "VAINF", "VMINF") for k in cl.verbs):
             planned = True
-        if finite is not None and finite.lemma_ == "werden" and any(doc[k].tag_ == "VVINF" for k in cl.verbs):
-            planned = True
+        if finite is not None and finite.lemma_ == "werden" and not is_passive(doc, cl) and any(
+                doc[k].tag_ == "VVINF" or (doc[k].tag_ == "VVPP" and doc[k].text == doc[k].lemma_) for k in cl.verbs):
+            planned = True  # future: "wird … treffen", "wird … empfangen"
         if any(t.lower_ in self.planned_adverbs for t in words) and finite is not None and finite.tag_ in FINITE:
             planned = True
         # Governing clause: "kündigte an, … zu treffen", "lehnte es ab, …", "es ist möglich, dass …"
@@ -216,7 +218,7 @@ class Extractor:
                 continue
             if entry.exclude_objects & nouns:
                 continue
-            if entry.requires_object_noun and not (entry.requires_object_noun & nouns):
+            if entry.requires_object_noun and not _has_noun(nouns, entry.requires_object_noun):
                 continue
             agent_unit, target_units, passive_used = self._arguments(doc, clauses, idx, entry, passive)
             if agent_unit is None:
@@ -235,8 +237,7 @@ class Extractor:
             time = self._time(doc, cl)
             agents = agent_unit.actors
             # Reciprocal "A und B trafen sich" / "telefonierten miteinander": A meets B.
-            if entry.relation == "meets" and not target_units and len(agents) >= 2 and (
-                    has_sich or any(t.lower_ in ("miteinander", "einander") for t in clause_words)):
+            if entry.relation == "meets" and not target_units and len(agents) >= 2:
                 first, rest = agents[0], agents[1:]
                 for other in rest:
                     out.append(self._found(entry.relation, first, other, modality, conf, sent, agent_unit, None,
@@ -278,6 +279,10 @@ class Extractor:
                     subject = obj
         if subject is None:
             return None, [], False
+        clause_words = {doc[k].lower_ for k in range(cl.start, cl.end)}
+        if entry.relation == "meets" and len(subject.actors) >= 2 and not any(u.prep == "mit" for u in units) and (
+                clause_words & {"miteinander", "einander", "sich"} or entry.lemma.startswith("zusammen")):
+            return subject, [], False  # reciprocal: "A und B trafen sich / telefonierten miteinander"
         targets: list[Unit] = []
         for slot in entry.target:
             if slot == "none":
@@ -342,8 +347,12 @@ class Extractor:
         cl = clauses[idx]
         after = [u for u in cl.units if u.start > k]
         before_gen = [u for u in cl.units if u.end == k and u.case == "gen"]
-        # Possessor after the noun: "die Unterstützung Deutschlands für …", "ein Treffen von X mit Y"
-        after_gen = [u for u in after if (u.case == "gen" and u.start <= k + 2) or (u.prep == "von" and u.start <= k + 2)]
+        # Possessor after the noun: "die Unterstützung Deutschlands für …", "die Forderung der USA an …",
+        # "ein Treffen von X mit Y"
+        after_gen = [u for u in after if u.start <= k + 2 and (u.case in ("gen", "der") or u.prep == "von")]
+        # "Zwischen A und B wird es kein Treffen geben": the pair may stand before the noun.
+        if trig.relation == "meets":
+            after = after + [u for u in cl.units if u.end <= k and u.prep == "zwischen"]
         agent_unit: Unit | None = None
         targets: list[Unit] = []
         pair: tuple[str, str] | None = None
@@ -360,19 +369,28 @@ class Extractor:
                 continue
             targets = [cands[0]]
             break
+        _, verb_lemma = content_verb(doc, cl)
+        governed = verb_lemma in self.lex.governors
+        prep_before, _ = _noun_prep(doc, k, cl.start)
+        if pair is None and not targets and trig.relation == "meets" and governed and cl.subject is not None \
+                and len(cl.subject.actors) >= 2 and prep_before is None:
+            # "Washington und Peking führten Gespräche": the coordinated subject meets.
+            pair = (cl.subject.actors[0], cl.subject.actors[1])
+            agent_unit = cl.subject
         if pair is None and not targets and trig.relation not in ("warns", "demands"):
             return []
         governed_by_subject = False
         if pair is None:
             if before_gen:
                 agent_unit = before_gen[-1]
-            elif after_gen:
+            elif after_gen and after_gen[0] not in targets:
                 agent_unit = after_gen[0]
-            elif cl.subject is not None and cl.subject.end <= k:
-                _, lemma = content_verb(doc, cl)
-                if lemma in self.lex.governors or (lemma or "") in self.lex.verbs:
-                    agent_unit = cl.subject
-                    governed_by_subject = True
+            elif cl.subject is not None and cl.subject not in targets and (
+                    (governed and prep_before is None and cl.subject.end <= k) or
+                    (trig.relation == "meets" and prep_before in TEMPORAL_PREPS)):
+                # "Putin lehnte ein Treffen mit X ab"; "Nach einem Telefonat mit X warnte Biden …"
+                agent_unit = cl.subject
+                governed_by_subject = True
             if agent_unit is None:
                 return []
             if not targets and trig.relation in ("supports", "meets"):
@@ -491,6 +509,24 @@ class Extractor:
             reported = None
         return Found(relation, agent, target, modality, round(min(conf, 1.0), 2), sent, tuple(tokens), trigger,
                      reported, place, time)
+
+
+def _noun_prep(doc: Doc, k: int, lo: int) -> tuple[str | None, int | None]:
+    """The preposition governing the noun at k ("nach einem Telefonat"), if any."""
+    j = k - 1
+    while j >= lo and doc[j].tag_ in ("ART", "ADJA", "ADJD", "PPOSAT", "PIAT", "CARD", "ADV"):
+        j -= 1
+    if j >= lo and doc[j].tag_ in ("APPR", "APPRART"):
+        return Extractor._prep_lemma(doc[j]), j
+    return None, None
+
+
+def _has_noun(nouns: set[str], wanted: frozenset[str]) -> bool:
+    """Whole nouns, or compound heads for entries written "-bomben" ("Präzisionsbomben")."""
+    if nouns & wanted:
+        return True
+    suffixes = tuple(w[1:].lower() for w in wanted if w.startswith("-"))
+    return bool(suffixes) and any(n.lower().endswith(suffixes) for n in nouns)
 
 
 def _first_content(doc: Doc, cl: Clause) -> int | None:

@@ -18,6 +18,7 @@ from ..records import Actor
 from .mentions import ADJECTIVE, COMPOUND, PLACE, TokenMention, actors_of, ensure_extensions, mentions_of
 
 _ADJ_ENDINGS = ("", "e", "en", "er", "es", "em")
+NAME_PARTICLES = {"bin", "ibn", "bint", "al", "el", "von", "van", "der", "de", "da", "di", "du", "del", "la", "le", "dos", "das"}
 _GENITIVE_ENDINGS = ("s", "es", "'", "’")
 _NAME_TAGS = {"NE", "NN", "FM", "ADJA", "ADJD", "XY"}
 _ENT_LABEL = {"person": "PER", "state": "GPE", "organization": "ORG", "place": "LOC"}
@@ -129,6 +130,8 @@ class ActorRuler:
                 if j == n - 1 and any(text == word + e for e in _GENITIVE_ENDINGS) and not word.endswith("s"):
                     genitive = True
                     continue
+                if j == n - 1 and word.endswith("e") and text == word + "n":
+                    continue  # dative plural: "den Niederlanden", "den Vereinigten Staaten"
                 ok = False
                 break
             if ok and (best is None or n > best[0] - i):
@@ -211,6 +214,9 @@ class ActorRuler:
                 j, surface, genitive = match
                 if j == i + 1 and tok.tag_ not in ("NE", "NN", "FM", "XY", "ADJA", "ADJD", "") and not text[:1].isupper():
                     match = None  # a lower-case function word that happens to be a name
+                elif any((inner := self._match_surface(doc, k, end)) and inner[0] > j for k in range(i + 1, j)):
+                    i += 1  # "Emir Tamim" must not cut "Tamim bin Hamad Al Thani": take the longer one
+                    continue
             if match:
                 j, surface, genitive = match
                 if i > start and doc[i - 1].lower_ == "des":
@@ -257,8 +263,12 @@ class ActorRuler:
                     i += 1  # the gazetteer person follows; step 1 takes it next round
                     continue
                 names = []
-                while j < end and len(names) < 4:
+                while j < end and len(names) < 5:
                     t = doc[j]
+                    if names and t.lower_ in NAME_PARTICLES and j + 1 < end and doc[j + 1].text[:1].isupper():
+                        names.append(t.text)  # "Tamim bin Hamad", "Ursula von der Leyen"
+                        j += 1
+                        continue
                     if not (t.text[:1].isupper() and t.tag_ in _NAME_TAGS and t.text.replace("-", "").replace("'", "").isalpha()):
                         break
                     if t.text in self.time_words or self._match_surface(doc, j, end) or self.role_of(t.text)[0]:
@@ -277,7 +287,14 @@ class ActorRuler:
                     take(TokenMention(i + 1, j, (key,), "role_person", role=role))
                     i = j
                     continue
-            # 4. governmental nouns: "die russische Regierung", "Russlands Führung"
+            # 4. governmental nouns: "die russische Regierung", "Russlands Führung", "die Junta in Niger"
+            if text in self.gov_nouns and i + 2 < end and doc[i + 1].lower_ == "in":
+                loc = self._match_surface(doc, i + 2, end)
+                if loc and loc[1].actor.startswith("state/"):
+                    self._use(actors, loc[1].actor)
+                    take(TokenMention(i, loc[0], (loc[1].actor,), "governmental"))
+                    i = loc[0]
+                    continue
             if text in self.gov_nouns and out:
                 prev = out[-1]
                 gap = doc[prev.end:i]

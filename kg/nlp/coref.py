@@ -108,6 +108,9 @@ class Coref:
             exclude = set()
             if clause is not None:
                 exclude = {k for u in clause.units for k in u.actors}
+                if word in ("ihn", "ihm", "ihnen") and clause.subject is not None:
+                    # An object pronoun is not the clause's (possibly inherited) subject.
+                    exclude |= set(clause.subject.actors)
             cands = []
             for e in self._candidates(history, s_idx, exclude):
                 if e.token >= tok.i:
