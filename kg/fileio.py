@@ -72,6 +72,12 @@ def read_documents(inputs: list[str | Path]) -> list[InputDocument]:
     return [InputDocument(p, rel, read_text(p)) for p, rel in find_documents(inputs)]
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 @contextmanager
 def atomic_write(path: str | Path, mode: str = "w") -> Iterator:
     """Write to a temp file beside `path`, then rename; `path` is untouched on error."""
@@ -85,6 +91,7 @@ def atomic_write(path: str | Path, mode: str = "w") -> Iterator:
             yield fh
             fh.flush()
             os.fsync(fh.fileno())
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp creates 0600; output files are ordinary files
         os.replace(tmp, target)
     except BaseException:
         try:
