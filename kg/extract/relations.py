@@ -74,11 +74,24 @@ class Extractor:
             self._fix_relative_subjects(doc, clauses, actor_mentions)
             source = self._sentence_source(doc, sent, actor_mentions)
             for idx, cl in enumerate(clauses):
+                if self._is_content_clause(doc, clauses, idx):
+                    continue
                 found.extend(self._verb_statements(doc, sent, clauses, idx, source))
                 found.extend(self._noun_statements(doc, sent, clauses, idx, sent_mentions, source))
         return _dedupe(found)
 
     # -- clause-level helpers ------------------------------------------
+    def _is_content_clause(self, doc: Doc, clauses: list[Clause], idx: int) -> bool:
+        """The content of a warning or demand ("forderte China auf, Russland keine Waffen zu
+        liefern") is not itself a relation between actors: it did not happen."""
+        cl = clauses[idx]
+        if cl.parent is None or cl.kind not in ("inf", "sub"):
+            return False
+        if cl.kind == "sub" and cl.complementizer not in ("dass", "ob"):
+            return False
+        _, lemma = content_verb(doc, clauses[cl.parent])
+        return any(e.relation in ("warns", "demands") for e in self.lex.verbs.get(lemma or "", []))
+
     def _fix_relative_subjects(self, doc: Doc, clauses: list[Clause], mentions) -> None:
         """"…, die Russland unterstützt" after an actor: the relative pronoun stands for it."""
         for idx, cl in enumerate(clauses):

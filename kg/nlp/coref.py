@@ -72,7 +72,7 @@ class Coref:
                         self._remember(history, actors, m, s_idx, m.start in subject_tokens)
                 if tok.i in covered:
                     continue
-                m = self._resolve(doc, tok, s_idx, history, actors, clauses, named)
+                m = self._resolve(doc, tok, s_idx, history, actors, clauses, named + new_here)
                 if m is not None:
                     new_here.append(m)
                     covered.update(range(m.start, m.end))
@@ -107,7 +107,10 @@ class Coref:
             clause = next((c for c in clauses if c.start <= tok.i < c.end), None)
             exclude = set()
             if clause is not None:
+                # Binding: a non-reflexive pronoun is none of its clause's other arguments.
                 exclude = {k for u in clause.units for k in u.actors}
+                exclude |= {k for m in named if m.how == "pronoun" and clause.start <= m.start < clause.end
+                            for k in m.actors}
                 if word in ("ihn", "ihm", "ihnen") and clause.subject is not None:
                     # An object pronoun is not the clause's (possibly inherited) subject.
                     exclude |= set(clause.subject.actors)
