@@ -431,21 +431,18 @@ class Extractor:
 
     def _noun_modality(self, doc, clauses, idx, k) -> str:
         cl = clauses[idx]
+        planned_adj = False
+        # Determiners and adjectives before the noun: "kein Treffen", "das geplante Treffen".
         j = k - 1
-        while j >= cl.start and doc[j].tag_ in ("ADJA", "ADJD", "ADV", "ART", "PIAT", "PPOSAT", "NE", "NN") and j >= k - 4:
+        while j >= max(cl.start, k - 4) and doc[j].tag_ in ("ADJA", "ADJD", "ADV", "ART", "PIAT", "PPOSAT", "NE"):
             word = doc[j].lower_
             if word in self.neg_dets:
                 return "negated"
-            if word in self.planned_noun_adj:
-                planned_adj = True
-                break
             if word in self.possible_noun_adj:
                 return "possible"
-            if doc[j].tag_ in ("NN", "NE") and doc[j].tag_ != "NE":
-                break
+            if word in self.planned_noun_adj:
+                planned_adj = True
             j -= 1
-        else:
-            planned_adj = False
         _, lemma = content_verb(doc, cl)
         gov = self.lex.governors.get(lemma or "")
         if gov == "negated":
