@@ -33,6 +33,8 @@ CASES = [
      {("meets", "person/keir-starmer", "person/donald-trump", "asserted")}),
     ("Ein Treffen zwischen Netanjahu und Abbas ist nicht geplant.",
      {("meets", "person/benjamin-netanjahu", "person/mahmud-abbas", "negated")}),
+    ("Nach dem Ende der Gespräche zwischen Scholz und Macron reiste der Kanzler ab.",
+     {("meets", "person/olaf-scholz", "person/emmanuel-macron", "asserted")}),
     ("Tusk telefonierte mit Selenskyj und sagte der Ukraine weitere Hilfe zu.",
      {("meets", "person/donald-tusk", "person/wolodymyr-selenskyj", "asserted"),
       ("supports", "person/donald-tusk", "state/ua", "asserted")}),
