@@ -25,6 +25,7 @@ class VerbTrigger:
     target_kinds: frozenset[str] = frozenset()
     modality: str | None = None
     confidence: float = 0.8
+    agent_from: tuple[str, ...] = ()  # converse verbs: the agent is in this PP, the target is the subject
 
 
 @dataclass(frozen=True)
@@ -83,6 +84,7 @@ def load_lexicon() -> Lexicon:
                 target_kinds=frozenset(entry.get("target_kinds", ())),
                 modality=modality,
                 confidence=float(entry.get("confidence", 0.8)),
+                agent_from=tuple(entry.get("agent_from", ())),
             )
         )
     nouns: dict[str, NounTrigger] = {}

@@ -256,6 +256,11 @@ class Extractor:
                     out.append(self._found(entry.relation, first, other, modality, conf, sent, agent_unit, None,
                                            tok, trigger_text, reported, place, time))
                 continue
+            if not target_units and entry.relation == "demands" and idx > 0 and cl.finite is not None \
+                    and cl.finite == _first_content(doc, cl) and clauses[idx - 1].subject is not None:
+                # "Teheran müsse die Anreicherung stoppen, forderte Barrot": the addressee is the
+                # subject of the quoted demand.
+                target_units = [clauses[idx - 1].subject]
             targets = [k for u in target_units for k in u.actors] or ([None] if "none" in entry.target else [])
             if entry.target_kinds:
                 targets = [t for t in targets if t is None or self.actors[t].kind in entry.target_kinds]
@@ -281,6 +286,12 @@ class Extractor:
             if agent is None:
                 return None, [], True
             return agent, [patient] if patient is not None and "obj" in entry.target else [], True
+        if entry.agent_from:
+            # Converse: "Die Ukraine erhält Kampfjets aus Belgien" -> Belgien supports Ukraine.
+            supplier = next((u for u in cl.units if u.prep in entry.agent_from), None)
+            if supplier is None or cl.subject is None or cl.subject is supplier:
+                return None, [], False
+            return supplier, [cl.subject], False
         subject = cl.subject
         # Object control: "forderte Russland auf, … zu verhandeln" hands the object to the infinitive.
         if cl.kind == "inf" and cl.subject_inherited and cl.parent is not None:
@@ -390,6 +401,9 @@ class Extractor:
             # "Washington und Peking führten Gespräche": the coordinated subject meets.
             pair = (cl.subject.actors[0], cl.subject.actors[1])
             agent_unit = cl.subject
+        if pair is None and not targets and trig.relation == "meets" and after_gen and len(after_gen[0].actors) >= 2:
+            pair = (after_gen[0].actors[0], after_gen[0].actors[1])  # "das Treffen von Macron und Scholz"
+            agent_unit = after_gen[0]
         if pair is None and not targets and trig.relation not in ("warns", "demands"):
             return []
         governed_by_subject = False
