@@ -49,6 +49,7 @@ CASES = [
      {("warns", "person/gabrielius-landsbergis", None, "asserted")}),
     ("Moskau warnt Kiew vor Angriffen auf russisches Gebiet.",
      {("warns", "state/ru", "state/ua", "asserted")}),
+    ("Die NATO warnte vor einem Angriff Russlands.", {("warns", "org/nato", None, "asserted")}),
     ("Der Deutsche Wetterdienst warnt vor Sturmböen an der Küste.", set()),
     # --- supports
     ("Deutschland unterstützt die Ukraine mit weiteren Luftabwehrsystemen.",

@@ -171,13 +171,14 @@ def build_clauses(sent: Span, mentions: list[TokenMention]) -> list[Clause]:
     return clauses
 
 
-def _np_left_edge(doc: Doc, start: int, lo: int) -> int:
+def _np_left_edge(doc: Doc, start: int, lo: int, appositive: bool = True) -> int:
     """Index of the token before the NP that ends with the actor at `start`.
 
-    Skips articles, adjectives and one appositive head noun ("dem japanischen
-    Regierungschef Fumio Kishida", "Indiens Premierminister Narendra Modi")."""
+    Skips articles, adjectives and, for a person, one appositive head noun ("dem
+    japanischen Regierungschef Fumio Kishida", "Indiens Premierminister Narendra Modi");
+    a genitive after a noun ("vor einem Angriff Russlands") is not such an apposition."""
     k = start - 1
-    if k >= lo and doc[k].tag_ == "NN":
+    if appositive and k >= lo and doc[k].tag_ == "NN":
         k -= 1
         if k >= lo and doc[k].tag_ == "NE" and doc[k].text.endswith("s"):
             k -= 1  # genitive name before the head noun: "Senegals Präsidenten"
@@ -186,8 +187,8 @@ def _np_left_edge(doc: Doc, start: int, lo: int) -> int:
     return k
 
 
-def _governing_prep(doc: Doc, start: int, lo: int) -> tuple[str | None, int | None]:
-    k = _np_left_edge(doc, start, lo)
+def _governing_prep(doc: Doc, start: int, lo: int, appositive: bool = True) -> tuple[str | None, int | None]:
+    k = _np_left_edge(doc, start, lo, appositive)
     if k >= lo and doc[k].tag_ in ("APPR", "APPRART"):
         lemma = doc[k].lemma_.lower() or doc[k].lower_
         if doc[k].tag_ == "APPRART":
@@ -197,9 +198,9 @@ def _governing_prep(doc: Doc, start: int, lo: int) -> tuple[str | None, int | No
     return None, None
 
 
-def _case_cue(doc: Doc, start: int, lo: int) -> str | None:
+def _case_cue(doc: Doc, start: int, lo: int, appositive: bool = True) -> str | None:
     k = start - 1
-    if k >= lo and doc[k].tag_ == "NN":
+    if appositive and k >= lo and doc[k].tag_ == "NN":
         k -= 1
     while k >= lo and doc[k].tag_ in ("ADJA", "ADJD", "ADV", "CARD"):
         k -= 1
@@ -239,10 +240,10 @@ def _units(doc: Doc, cl: Clause, mentions: list[TokenMention]) -> list[Unit]:
                 continue
         units.append(Unit([m], m.start, m.end))
     for u in units:
-        prep, _ = _governing_prep(doc, u.start, cl.start)
-        u.prep = prep
-        cue = _case_cue(doc, u.start, cl.start)
         first = u.mentions[0]
+        appositive = first.actors[0].startswith("person/") and not first.genitive
+        u.prep, _ = _governing_prep(doc, u.start, cl.start, appositive)
+        cue = _case_cue(doc, u.start, cl.start, appositive)
         if first.genitive:
             nxt = doc[u.end] if u.end < cl.end else None
             # "Putins Sprecher", "des Kremls": the phrase modifies a noun.
@@ -253,11 +254,11 @@ def _units(doc: Doc, cl: Clause, mentions: list[TokenMention]) -> list[Unit]:
                 and doc[u.start - 2].tag_ == "NN" and u.start - 2 >= cl.start:
             # "der Vorschlag der EU-Kommission": a genitive attribute of the noun before it.
             u.case, u.genitive_of = "gen", u.start - 2
-        if u.case is None:
-            u.case = cue
         # A name right after a noun ("die Unterstützung Deutschlands") with genitive -s.
         if u.case is None and first.genitive and u.start > cl.start and doc[u.start - 1].tag_ == "NN":
             u.case, u.genitive_of = "gen", u.start - 1
+        if u.case is None:
+            u.case = cue
     return units
 
 
