@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -101,5 +102,14 @@ def open_page(context, path: Path, log: PageLog | None = None, wait_ready: bool 
     page.on("dialog", on_dialog)
     page.goto(Path(path).resolve().as_uri())
     if wait_ready:
-        page.wait_for_function("window.kgReady === true", timeout=timeout_ms)
+        wait_ready_flag(page, timeout_ms)
     return page, log
+
+
+def wait_ready_flag(page, timeout_ms: int = 20000) -> None:
+    """Poll `window.kgReady` from outside: the page's CSP forbids the eval that wait_for_function uses."""
+    deadline = time.monotonic() + timeout_ms / 1000
+    while not page.evaluate("() => window.kgReady === true"):
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"page not interactive after {timeout_ms} ms")
+        page.wait_for_timeout(25)

@@ -1,0 +1,251 @@
+"""Read actors and statements from a kg RDF graph into plain records for the page."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from rdflib import ConjunctiveGraph, Graph, Literal, URIRef
+from rdflib.namespace import OWL, RDF, RDFS, SKOS
+
+from .. import iris
+from ..namespace import GEO
+
+# Most specific class first: an actor typed twice is shown by the first match.
+_CLASS_KIND: tuple[tuple[URIRef, str, str], ...] = (
+    (GEO.InternationalOrganization, "organization", "InternationalOrganization"),
+    (GEO.GovernmentalOrganization, "organization", "GovernmentalOrganization"),
+    (GEO.Person, "person", "Person"),
+    (GEO.State, "state", "State"),
+    (GEO.Organization, "organization", "Organization"),
+    (GEO.Place, "place", "Place"),
+)
+_MODALITY = {GEO.Asserted: "asserted", GEO.Planned: "planned", GEO.Possible: "possible", GEO.Negated: "negated"}
+_QID_IRI = re.compile(r"^https?://www\.wikidata\.org/(?:entity|wiki)/(Q[1-9][0-9]*)$")
+_DOC_PREFIX = iris.DATA + "doc/"
+
+
+@dataclass(frozen=True)
+class VizActor:
+    """An actor taking part in at least one statement."""
+
+    key: str  # actor key ("person/olaf-scholz") for kg IRIs, else the full IRI
+    iri: str
+    label: str
+    kind: str  # person | state | organization | place | actor (untyped)
+    cls: str  # local name of the class shown ("InternationalOrganization")
+    aliases: tuple[str, ...] = ()
+    wikidata: str | None = None  # QID
+    role: str | None = None
+    country: str | None = None  # label of geo:country
+
+
+@dataclass(frozen=True)
+class VizDocument:
+    key: str  # doc id ("000_4d9e4ac50f9794c6") for kg IRIs, else the full IRI
+    iri: str
+    label: str
+    path: str | None = None
+
+
+@dataclass(frozen=True)
+class VizStatement:
+    """One geo:Statement; actor fields hold VizActor keys, evidence the sentence texts."""
+
+    iri: str
+    relation: str  # local name: meets | warns | supports | demands (others kept as found)
+    modality: str  # asserted | planned | possible | negated
+    agent: str
+    target: str | None
+    document: str | None  # VizDocument key
+    evidence: tuple[str, ...] = ()
+    trigger: str | None = None
+    confidence: float | None = None
+    place: str | None = None  # label
+    time: str | None = None
+    reported_by: str | None = None  # label
+
+
+@dataclass(frozen=True)
+class VizModel:
+    """Everything the page shows, in a stable order (actors by key, statements by document and offset)."""
+
+    actors: tuple[VizActor, ...]
+    statements: tuple[VizStatement, ...]
+    documents: tuple[VizDocument, ...]
+
+
+def _pairs(graph: Graph, predicate: URIRef) -> Iterator[tuple]:
+    """(subject, object) for one predicate over all triples; every named graph of a Dataset."""
+    if isinstance(graph, ConjunctiveGraph):
+        for s, _, o, _ in graph.quads((None, predicate, None, None)):
+            yield s, o
+    else:
+        for s, _, o in graph.triples((None, predicate, None)):
+            yield s, o
+
+
+def _index(graph: Graph, predicate: URIRef) -> dict:
+    """subject -> sorted distinct objects (sorted so that picking the first is deterministic)."""
+    found: dict = defaultdict(set)
+    for s, o in _pairs(graph, predicate):
+        found[s].add(o)
+    return {s: sorted(objs, key=_sort_key) for s, objs in found.items()}
+
+
+def _sort_key(term) -> tuple:
+    if isinstance(term, Literal):
+        return (1, term.language or "", str(term))
+    return (0, "", str(term))
+
+
+def _local_name(iri: str) -> str:
+    return re.split(r"[#/]", iri.rstrip("/#"))[-1] or iri
+
+
+def _actor_key(iri: str) -> str:
+    return iri[len(iris.DATA):] if iri.startswith(iris.DATA) and not iri.startswith(_DOC_PREFIX) else iri
+
+
+def _pick_label(values: list) -> str | None:
+    """German label first, then one without language, then any (all in sorted order)."""
+    literals = [v for v in values if isinstance(v, Literal)]
+    for wanted in ("de", None):
+        for lit in literals:
+            if (lit.language or None) == wanted and str(lit).strip():
+                return str(lit)
+    for lit in literals:
+        if str(lit).strip():
+            return str(lit)
+    return None
+
+
+def _first_literal(values: list | None) -> str | None:
+    return _pick_label(values) if values else None
+
+
+def _as_float(values: list | None) -> float | None:
+    for v in values or ():
+        if isinstance(v, Literal):
+            try:
+                return float(v.toPython())
+            except (TypeError, ValueError):
+                continue
+    return None
+
+
+def _as_int(values: list | None) -> int | None:
+    for v in values or ():
+        if isinstance(v, Literal):
+            try:
+                return int(v.toPython())
+            except (TypeError, ValueError):
+                continue
+    return None
+
+
+def graph_model(graph: Graph) -> VizModel:
+    """Actors (agents and targets of statements) and statements of a kg graph or dataset."""
+    types = _index(graph, RDF.type)
+    labels = _index(graph, RDFS.label)
+    relation = _index(graph, GEO.relation)
+    agent = _index(graph, GEO.agent)
+    target = _index(graph, GEO.target)
+    modality = _index(graph, GEO.modality)
+    document = _index(graph, GEO.document)
+    evidence = _index(graph, GEO.evidence)
+    text = _index(graph, GEO.text)
+    begin = _index(graph, GEO.beginIndex)
+
+    def label_of(node) -> str:
+        return _pick_label(labels.get(node, [])) or _local_name(str(node))
+
+    statement_nodes = sorted(
+        {s for s, objs in types.items() if GEO.Statement in objs} | set(relation) | set(agent),
+        key=str,
+    )
+    statements: list[tuple[tuple, VizStatement]] = []
+    doc_nodes: set = set()
+    actor_nodes: set = set()
+    trigger = _index(graph, GEO.trigger)
+    confidence = _index(graph, GEO.confidence)
+    place = _index(graph, GEO.place)
+    time = _index(graph, GEO.timeExpression)
+    reported = _index(graph, GEO.reportedBy)
+    for node in statement_nodes:
+        agents = [a for a in agent.get(node, []) if isinstance(a, URIRef)]
+        relations = [r for r in relation.get(node, []) if isinstance(r, URIRef)]
+        if not agents or not relations:
+            continue  # not a usable statement: nothing to draw or list
+        targets = [t for t in target.get(node, []) if isinstance(t, URIRef)]
+        docs = [d for d in document.get(node, []) if isinstance(d, URIRef)]
+        sentences = [e for e in evidence.get(node, []) if isinstance(e, URIRef)]
+        sentences.sort(key=lambda e: (_as_int(begin.get(e)) or 0, str(e)))
+        texts = tuple(t for t in (_first_literal(text.get(e)) for e in sentences) if t)
+        mod = next((_MODALITY[m] for m in modality.get(node, []) if m in _MODALITY), None)
+        if mod is None:
+            mod = _local_name(str(modality[node][0])).lower() if node in modality else "asserted"
+        places = place.get(node)
+        reporters = reported.get(node)
+        st = VizStatement(
+            iri=str(node),
+            relation=_local_name(str(relations[0])),
+            modality=mod,
+            agent=_actor_key(str(agents[0])),
+            target=_actor_key(str(targets[0])) if targets else None,
+            document=_doc_key(str(docs[0])) if docs else None,
+            evidence=texts,
+            trigger=_first_literal(trigger.get(node)),
+            confidence=_as_float(confidence.get(node)),
+            place=label_of(places[0]) if places else None,
+            time=_first_literal(time.get(node)),
+            reported_by=label_of(reporters[0]) if reporters else None,
+        )
+        actor_nodes.add(agents[0])
+        if targets:
+            actor_nodes.add(targets[0])
+        if docs:
+            doc_nodes.add(docs[0])
+        order = (st.document or "", _as_int(begin.get(node)) or 0, st.iri)
+        statements.append((order, st))
+    statements.sort(key=lambda pair: pair[0])
+
+    alt = _index(graph, SKOS.altLabel)
+    same = _index(graph, OWL.sameAs)
+    role = _index(graph, GEO.role)
+    country = _index(graph, GEO.country)
+    actors = []
+    for node in sorted(actor_nodes, key=lambda n: _actor_key(str(n))):
+        node_types = set(types.get(node, []))
+        kind, cls = next(((k, c) for t, k, c in _CLASS_KIND if t in node_types), ("actor", "Actor"))
+        label = label_of(node)
+        aliases = tuple(sorted({str(a) for a in alt.get(node, []) if isinstance(a, Literal)} - {label, ""}))
+        qids = [m.group(1) for m in (_QID_IRI.match(str(o)) for o in same.get(node, [])) if m]
+        qids.sort(key=lambda q: int(q[1:]))
+        countries = country.get(node)
+        actors.append(VizActor(
+            key=_actor_key(str(node)),
+            iri=str(node),
+            label=label,
+            kind=kind,
+            cls=cls,
+            aliases=aliases,
+            wikidata=qids[0] if qids else None,
+            role=_first_literal(role.get(node)),
+            country=label_of(countries[0]) if countries else None,
+        ))
+
+    source = _index(graph, GEO.sourcePath)
+    documents = [
+        VizDocument(key=_doc_key(str(d)), iri=str(d), label=label_of(d) if d in labels else _doc_key(str(d)),
+                    path=_first_literal(source.get(d)))
+        for d in doc_nodes
+    ]
+    documents.sort(key=lambda d: d.key)
+    return VizModel(tuple(actors), tuple(st for _, st in statements), tuple(documents))
+
+
+def _doc_key(iri: str) -> str:
+    return iri[len(_DOC_PREFIX):] if iri.startswith(_DOC_PREFIX) else iri
