@@ -47,6 +47,26 @@ class Lexicon:
     def words(self, section: str, key: str) -> frozenset[str]:
         return frozenset(self.grammar[section][key])
 
+    def is_role(self, word: str) -> bool:
+        """A role noun, also inflected or with a prefix: Präsidenten, US-Amtskollegen, Regierungschefs."""
+        word = word.rsplit("-", 1)[-1]
+        if not word[:1].isupper() or word in self.roles["roles"]["not_roles"]:
+            return False
+        nouns = self._role_nouns
+        suffixes = self._role_suffixes
+        for form in (word, word[:-1], word[:-2]):
+            if form in nouns or (len(form) > 6 and form.lower().endswith(suffixes)):
+                return True
+        return False
+
+    @property
+    def _role_nouns(self) -> frozenset[str]:
+        return frozenset(self.roles["roles"]["nouns"])
+
+    @property
+    def _role_suffixes(self) -> tuple[str, ...]:
+        return tuple(self.roles["roles"]["suffixes"])
+
 
 def _load_toml(name: str) -> dict:
     path = data_path("lexicon", name)

@@ -40,6 +40,12 @@ CASES = [
     ("Tusk telefonierte mit Selenskyj und sagte der Ukraine weitere Hilfe zu.",
      {("meets", "person/donald-tusk", "person/wolodymyr-selenskyj", "asserted"),
       ("supports", "person/donald-tusk", "state/ua", "asserted")}),
+    ("Der Kreml dementierte, dass Putin Trump getroffen habe.",
+     {("meets", "person/wladimir-putin", "person/donald-trump", "negated")}),
+    ("Laut dem Weißen Haus wird Trump im Juni Xi Jinping in Peking besuchen.",
+     {("meets", "person/donald-trump", "person/xi-jinping", "planned")}),
+    ("Der russische Außenminister Sergej Lawrow kam in Riad mit seinem US-Amtskollegen Marco Rubio zusammen.",
+     {("meets", "person/sergej-lawrow", "person/marco-rubio", "asserted")}),
     # --- warns
     ("Die NATO warnte Russland vor einer weiteren Eskalation.",
      {("warns", "org/nato", "state/ru", "asserted")}),
@@ -63,6 +69,7 @@ CASES = [
     ("Die Niederlande sprachen sich für die Aufnahme der Ukraine aus.", set()),
     ("Kanada sprach sich für Finnland aus.",
      {("supports", "state/ca", "state/fi", "asserted")}),
+    ("Die Türkei liefert der Ukraine Drohnen.", {("supports", "state/tr", "state/ua", "asserted")}),
     ("Die USA liefern Taiwan neue Raketen.",
      {("supports", "state/us", "state/tw", "asserted")}),
     ("Die Bundesregierung unterstützt den Plan der EU-Kommission.", set()),
@@ -144,6 +151,16 @@ def test_reported_speech_names_the_source(nlp):
     result = extract_text(nlp, "Deutschland werde die Ukraine weiter unterstützen, sagte Scholz.", "rep")
     (st,) = result.statements
     assert (st.relation, st.agent, st.target, st.reported_by) == ("supports", "state/de", "state/ua", "person/olaf-scholz")
+
+
+@pytest.mark.parametrize("text,source", [
+    ("Laut dem Weißen Haus wird Trump im Juni Xi Jinping in Peking besuchen.", "state/us"),
+    ("Nach Angaben aus Seoul hat Nordkorea Russland mit Artilleriegranaten beliefert.", "state/kr"),
+    ("Der Kreml dementierte, dass Putin Trump getroffen habe.", None),
+])
+def test_attribution_prepositions(nlp, text, source):
+    (st,) = extract_text(nlp, text, "src").statements
+    assert st.reported_by == source
 
 
 def test_unknown_person_with_role_and_country_adjective(nlp):

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span
 
+from ..lexicon import load_lexicon
 from ..nlp.mentions import TokenMention
 
 FINITE = {"VVFIN", "VAFIN", "VMFIN", "VVIMP", "VAIMP"}
@@ -178,7 +179,7 @@ def _np_left_edge(doc: Doc, start: int, lo: int, appositive: bool = True) -> int
     japanischen Regierungschef Fumio Kishida", "Indiens Premierminister Narendra Modi");
     a genitive after a noun ("vor einem Angriff Russlands") is not such an apposition."""
     k = start - 1
-    if appositive and k >= lo and doc[k].tag_ == "NN":
+    if appositive and k >= lo and doc[k].tag_ == "NN" and load_lexicon().is_role(doc[k].text):
         k -= 1
         if k >= lo and doc[k].tag_ == "NE" and doc[k].text.endswith("s"):
             k -= 1  # genitive name before the head noun: "Senegals Präsidenten"
@@ -200,7 +201,7 @@ def _governing_prep(doc: Doc, start: int, lo: int, appositive: bool = True) -> t
 
 def _case_cue(doc: Doc, start: int, lo: int, appositive: bool = True) -> str | None:
     k = start - 1
-    if appositive and k >= lo and doc[k].tag_ == "NN":
+    if appositive and k >= lo and doc[k].tag_ == "NN" and load_lexicon().is_role(doc[k].text):
         k -= 1
     while k >= lo and doc[k].tag_ in ("ADJA", "ADJD", "ADV", "CARD"):
         k -= 1

@@ -110,7 +110,10 @@ class Extractor:
     def _sentence_source(self, doc: Doc, sent: Span, mentions: list[TokenMention]) -> str | None:
         """'laut X', 'X zufolge', 'nach Angaben aus/von X' -> X."""
         for m in mentions:
-            before = doc[m.start - 1] if m.start > sent.start else None
+            k = m.start - 1
+            while k > sent.start and doc[k].tag_ in ("ART", "ADJA"):
+                k -= 1  # "laut dem Weißen Haus"
+            before = doc[k] if k >= sent.start else None
             after = doc[m.end] if m.end < sent.end else None
             if before is not None and before.lower_ in self.source_preps:
                 return m.actors[0]
@@ -187,6 +190,8 @@ class Extractor:
                 planned |= gov == "planned"
             if cl.kind == "inf" and self._has_negation(doc, parent):
                 return "negated"
+            if cl.kind == "sub" and cl.complementizer == "dass" and gov == "negated":
+                return "negated"  # "Der Kreml dementierte, dass Putin Trump getroffen habe"
             if cl.kind == "sub" and cl.complementizer == "dass" and any(
                     doc[k].lower_ in self.possible_adjectives for k in range(parent.start, parent.end)):
                 possible = True

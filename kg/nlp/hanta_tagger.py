@@ -16,7 +16,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 _PAREN_TAG = re.compile(r"^([A-Z]+)\(([A-Z]+)\)$")
-CACHE_VERSION = "hanta-1.2.1/1"
+CACHE_VERSION = "hanta-1.2.1/2"
 
 # STTS -> Universal POS, for token.pos_.
 STTS_TO_UPOS = {
@@ -33,9 +33,17 @@ STTS_TO_UPOS = {
 
 
 def stts(tag: str) -> str:
-    """HanTa writes some tags as VV(FIN) or ADJ(A); STTS spells them VVFIN, ADJA."""
+    """HanTa writes some tags as VV(FIN) or ADJ(A); STTS spells them VVFIN, ADJA.
+
+    A few HanTa tags are finer than STTS (e.g. NNA for "Drohnen"): they are folded
+    to the STTS tag they start with."""
     m = _PAREN_TAG.match(tag)
-    return m.group(1) + m.group(2) if m else tag
+    tag = m.group(1) + m.group(2) if m else tag
+    if tag not in STTS_TO_UPOS:
+        for base in ("NN", "NE", "ADJA", "ADJD", "ADV", "CARD"):
+            if tag.startswith(base):
+                return base
+    return tag
 
 
 class SentenceCache:
