@@ -172,3 +172,37 @@ def test_every_command_has_complete_help():
                     and param.param_type_name == "option" and param.name != "help":
                 pytest.fail(f"kg {name}: option {param.name} has no help text")
     assert {"build", "query", "eval"} <= set(cli.commands)
+
+
+HOSTILE = {
+    "a.txt": 'Der Präsident <script>alert(1)</script> Müller traf Scholz. "Zitat \\ mit \\n Backslash" 🎉 '
+             "מלחמה ושלום. Außenminister Jean \"Bob\" O'Neil warnte Russland.",
+    "b.md": "# Titel\n\n* Liste: Scholz traf Macron\n\n" + "Sehr langer Satz " * 2000 + ".",
+    "c.txt": "\t\r\n Scholz\u00a0traf\u200bMacron.\r\nhttp://evil.example/<x> warnte Russland. "
+             "Präsident https://example.org/a> Kim traf Putin.",
+    "d.txt": "Ministerin " + "A" * 300 + " " + "B" * 300 + " warnte Russland.",
+}
+
+
+def test_hostile_documents_build_and_every_file_parses(tmp_path):
+    from rdflib import Dataset, Graph
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for name, text in HOSTILE.items():
+        (docs / name).write_text(text, encoding="utf-8")
+    out = tmp_path / "out"
+    result = run_kg("build", docs, "-o", out, "-f", "turtle", "-f", "trig", "-f", "nt", "-f", "nquads")
+    assert result.returncode == 0, result.stderr
+    n = len(Graph().parse(out / "graph.ttl"))
+    assert n > 0
+    assert len(Graph().parse(out / "graph.nt")) == n
+    ds = Dataset()
+    ds.parse(out / "graph.trig")
+    assert len(set((s, p, o) for s, p, o, _ in ds.quads())) == n
+    if shutil.which("rapper"):
+        for name, syntax in (("graph.ttl", "turtle"), ("graph.trig", "trig"), ("graph.nt", "ntriples")):
+            check = subprocess.run(["rapper", "-i", syntax, "-c", str(out / name)], capture_output=True, text=True)
+            assert check.returncode == 0 and "error" not in check.stderr.lower(), check.stderr
+    html = (out / "graph.html").read_text(encoding="utf-8")
+    assert "<script>alert(1)</script>" not in html
