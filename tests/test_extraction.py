@@ -147,10 +147,15 @@ def test_place_and_time_are_kept(nlp):
     assert st.time == "am Montag"
 
 
-def test_reported_speech_names_the_source(nlp):
-    result = extract_text(nlp, "Deutschland werde die Ukraine weiter unterstützen, sagte Scholz.", "rep")
-    (st,) = result.statements
-    assert (st.relation, st.agent, st.target, st.reported_by) == ("supports", "state/de", "state/ua", "person/olaf-scholz")
+@pytest.mark.parametrize("text", [
+    "Deutschland werde die Ukraine weiter unterstützen, sagte Scholz.",
+    "Scholz sagte, Deutschland werde die Ukraine weiter unterstützen.",
+    "Scholz erklärte, dass Deutschland die Ukraine weiter unterstützen werde.",
+])
+def test_reported_speech_names_the_source(nlp, text):
+    (st,) = extract_text(nlp, text, "rep").statements
+    assert (st.relation, st.agent, st.target, st.modality, st.reported_by) == (
+        "supports", "state/de", "state/ua", "planned", "person/olaf-scholz")
 
 
 @pytest.mark.parametrize("text,source", [

@@ -125,25 +125,32 @@ class Extractor:
         return None
 
     def _speech_source(self, doc: Doc, clauses: list[Clause], idx: int) -> str | None:
-        """The speaker when clause idx is reported speech: '…, sagte Biden' or 'Biden sagte, dass …'."""
+        """The speaker when clause idx is reported speech.
+
+        "Biden sagte, dass …" (a dass/ob clause under a speech verb), "Biden sagte,
+        Deutschland werde …" (a verb-second clause right after it) and "…, sagte Biden"
+        (a speech clause with the verb first, right after the reported clause)."""
         cl = clauses[idx]
-        candidates = []
-        if cl.parent is not None:
-            candidates.append(clauses[cl.parent])
-        if idx + 1 < len(clauses):
-            candidates.append(clauses[idx + 1])
-        for other in candidates:
-            if other is cl:
-                continue
+
+        def speaker(other: Clause) -> str | None:
             _, lemma = content_verb(doc, other)
             if lemma in self.speech_verbs and other.subject is not None:
-                # "…, sagte Biden" has the speech verb first (empty Vorfeld) or a dass-clause child.
-                if other is clauses[cl.parent] if cl.parent is not None else False:
-                    if cl.kind == "sub" and cl.complementizer not in ("dass", "ob"):
-                        continue
-                elif other.finite is not None and other.finite != _first_content(doc, other):
-                    continue
                 return other.subject.actors[0]
+            return None
+
+        if cl.parent is not None and cl.kind == "sub" and cl.complementizer in ("dass", "ob"):
+            return speaker(clauses[cl.parent])
+        if cl.kind == "main" and idx > 0 and clauses[idx - 1].kind == "main":
+            prev = clauses[idx - 1]
+            if prev.finite is not None and not any(u.start > prev.finite and u is not prev.subject and u.core
+                                                   for u in prev.units):
+                found = speaker(prev)
+                if found:
+                    return found
+        if idx + 1 < len(clauses):
+            nxt = clauses[idx + 1]
+            if nxt.finite is not None and nxt.finite == _first_content(doc, nxt):
+                return speaker(nxt)
         return None
 
     # -- modality ---------------------------------------------------------
