@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-from rdflib import BNode, Literal, URIRef
+from rdflib import Literal, URIRef
 
 from . import iris
 from .errors import InputError, QueryError
@@ -65,31 +65,22 @@ def _valid_iri(text: str) -> bool:
     return ":" in text and not any(c in text for c in '<>"{}|^`\\ \n\t')
 
 
-def run(ds, sparql: str, bindings: dict | None = None):
-    """Run a query on an rdflib Dataset (Oxigraph-backed); prefixes are pre-bound."""
-    ds.default_union = True
-    try:
-        return ds.query(sparql, initNs=PREFIXES, initBindings=bindings or {})
-    except SyntaxError as exc:
-        raise QueryError(f"invalid SPARQL: {_first_line(exc)}") from None
-    except (RuntimeError, ValueError, NotImplementedError) as exc:
-        raise QueryError(f"query failed: {_first_line(exc)}") from None
-
-
 def _first_line(exc: BaseException) -> str:
     text = str(exc).strip()
     return text.splitlines()[0] if text else type(exc).__name__
 
 
 def short(term) -> str:
-    """Readable cell text: labels as is, our IRIs without the base, others as prefixed names."""
+    """Readable cell text: literals as is, our IRIs without the base, others as prefixed names."""
+    import pyoxigraph as ox
+
     if term is None:
         return ""
-    if isinstance(term, Literal):
-        return str(term)
-    if isinstance(term, BNode):
-        return "_:" + str(term)
-    text = str(term)
+    if isinstance(term, ox.Literal):
+        return term.value
+    if isinstance(term, ox.BlankNode):
+        return "_:" + term.value
+    text = term.value
     if text.startswith(iris.DATA):
         return text[len(iris.DATA):]
     for prefix, ns in PREFIXES.items():
@@ -99,21 +90,20 @@ def short(term) -> str:
 
 
 def format_result(result, fmt: str) -> str:
-    if result.type == "ASK":
-        if fmt == "json":
-            return '{"head": {}, "boolean": %s}' % ("true" if result.askAnswer else "false")
-        return "true" if result.askAnswer else "false"
-    if result.type == "CONSTRUCT" or result.type == "DESCRIBE":
-        graph = result.graph
-        for prefix, ns in PREFIXES.items():
-            graph.bind(prefix, ns)
-        return graph.serialize(format="nt" if fmt in ("csv", "tsv") else "turtle").rstrip("\n")
-    if fmt in ("csv", "tsv", "json", "xml"):
-        buf = io.BytesIO()
-        result.serialize(buf, format=fmt, encoding="utf-8")
-        return buf.getvalue().decode("utf-8").rstrip("\n")
-    names = [str(v) for v in result.vars]
-    rows = [[short(row[v]) for v in result.vars] for row in result]
+    """pyoxigraph results as text: SELECT/ASK in `fmt`, CONSTRUCT/DESCRIBE as Turtle or N-Triples."""
+    import pyoxigraph as ox
+
+    if isinstance(result, ox.QueryTriples):
+        rdf = ox.RdfFormat.N_TRIPLES if fmt in ("csv", "tsv") else ox.RdfFormat.TURTLE
+        return result.serialize(format=rdf).decode("utf-8").rstrip("\n")
+    if isinstance(result, ox.QueryBoolean) and fmt == "table":
+        return "true" if result else "false"
+    if fmt != "table":
+        formats = {"csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsFormat.TSV,
+                   "json": ox.QueryResultsFormat.JSON, "xml": ox.QueryResultsFormat.XML}
+        return result.serialize(format=formats[fmt]).decode("utf-8").replace("\r\n", "\n").rstrip("\n")
+    names = [v.value for v in result.variables]
+    rows = [[short(solution[v]) for v in result.variables] for solution in result]
     return _table(names, rows)
 
 
@@ -125,7 +115,7 @@ def _table(names: list[str], rows: list[list[str]], max_width: int = 70) -> str:
     rows = [[clip(c) for c in r] for r in rows]
     widths = [max([len(n)] + [len(r[i]) for r in rows]) for i, n in enumerate(names)]
     line = "  ".join(n.ljust(w) for n, w in zip(names, widths))
-    out = [line, "  ".join("-" * w for w in widths)]
+    out = [line.rstrip(), "  ".join("-" * w for w in widths)]
     out += ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows]
     out.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
     return "\n".join(out)

@@ -6,10 +6,10 @@ import click
 
 
 @click.command("query")
-@click.argument("graph", required=False, type=click.Path(dir_okay=False))
-@click.argument("query")
+@click.argument("graph", required=False)
+@click.argument("query", required=False)
 @click.option("--store", "store_dir", default=None, type=click.Path(file_okay=False),
-              help="Query the persistent store instead of a GRAPH file.")
+              help="Query the persistent store (e.g. output/store) instead of a GRAPH file.")
 @click.option("--format", "fmt", default="table", show_default=True,
               type=click.Choice(["table", "csv", "tsv", "json", "xml"]),
               help="Result format (SELECT/ASK); CONSTRUCT/DESCRIBE print Turtle (N-Triples for csv/tsv).")
@@ -20,40 +20,36 @@ def query_command(graph, query, store_dir, fmt, binds) -> None:
     """Run a SPARQL 1.1 query on GRAPH (.ttl, .trig, .nt, .nq, .jsonld) or on --store.
 
     QUERY is the query text or @FILE (e.g. @questions/who-supports-whom.rq). The default
-    graph is the union of all document graphs. These prefixes are pre-bound:
-    geo: (the kg ontology), rdfs:, owl:, skos:, xsd:, wd: (Wikidata entities).
+    graph is the merge of all document graphs (each triple once); GRAPH ?g sees each
+    document. These prefixes are pre-bound: geo: (the kg ontology), rdfs:, owl:, skos:,
+    xsd:, wd: (Wikidata entities).
 
     \b
     Examples:
       kg query output/graph.ttl 'SELECT ?a ?b WHERE { ?a geo:meets ?b }'
       kg query output/graph.ttl @questions/who-supports-whom.rq --format csv
-      kg query output/graph.ttl @questions/warnings.rq --bind who='"Kyrylo Budanow"@de'
+      kg query output/graph.trig @questions/warnings.rq --bind who='"Kyrylo Budanow"@de'
       kg query --store output/store 'ASK { ?s geo:modality geo:Negated }'
     """
-    from ..errors import KgError
-    from ..query import format_result, parse_binding, read_query, run
+    from ..query import format_result, parse_binding, read_query
+    from ..store import GraphStore, query_graph_file
 
-    if store_dir is None and graph is None:
-        raise click.UsageError("give a GRAPH file or --store DIR")
-    if store_dir is not None and graph is not None:
-        raise click.UsageError("give either a GRAPH file or --store, not both")
+    if store_dir is not None:
+        if query is None:  # "kg query --store DIR QUERY": the one positional is the query
+            graph, query = None, graph
+        if graph is not None:
+            raise click.UsageError("give either a GRAPH file or --store, not both")
+    elif graph is None or query is None:
+        raise click.UsageError("give a GRAPH file (or --store DIR) and a QUERY")
+    if query is None:
+        raise click.UsageError("missing QUERY")
     sparql = read_query(query)
     bindings = dict(parse_binding(b) for b in binds)
     if store_dir is not None:
-        from ..store import GraphStore
-
         with GraphStore.open(store_dir, read_only=True) as store:
-            result = run(store.to_dataset(), sparql, bindings)
-            click.echo(format_result(result, fmt))
+            click.echo(format_result(store.query(sparql, bindings), fmt))
         return
-    from ..store import open_graph_file
-
-    ds = open_graph_file(graph)
-    result = run(ds, sparql, bindings)
-    try:
-        click.echo(format_result(result, fmt))
-    except (RuntimeError, ValueError) as exc:
-        raise KgError(f"query failed: {exc}") from None
+    click.echo(format_result(query_graph_file(graph, sparql, bindings), fmt))
 
 
 def register(group: click.Group) -> None:

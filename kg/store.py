@@ -1,0 +1,434 @@
+"""The persistent working graph: an in-memory Oxigraph store saved as one N-Quads snapshot.
+
+Layout of a store folder:
+
+    kg-store.json   marker: {"format": "kg-store", "version": 1}
+    graph.nq        snapshot: every document's named graph, plus the meta graph
+    .lock           held (flock) by the one process that may write
+
+The meta graph `https://w3id.org/geokg/id/graph/meta` records the content hash of each
+document (`<doc IRI> <…/graph/meta#contentHash> "…"`). It exists only in the snapshot file:
+it is split off when the store is opened, so queries and exports never see it.
+
+In memory, the default graph holds the merge of all document graphs (each triple once),
+so SPARQL without GRAPH sees every actor once however many documents mention it (Oxigraph's
+union-default-graph option repeats a triple once per graph: 4x the rows of a 2-hop join
+on the benchmark graph). It is not saved, and built only when first needed (a query)
+after loading or changing documents, so `kg build` never pays for it.
+
+Why in-memory + snapshot and not Oxigraph's on-disk (RocksDB) store, measured at 1M
+triples on 2 cores (docs/STORES.md): loading the snapshot takes ~3 s and writing it ~2 s;
+replacing 1,400 document graphs one by one takes 2.6 s in memory but 24 s on disk; an
+on-disk store reopens in 0.02 s when flushed but took 21 s after unflushed writes (log
+replay), and RocksDB allows a single process, so `kg serve` could not run beside
+`kg build`. The snapshot is replaced atomically, so readers never need the lock.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from . import iris
+from .errors import KgError, QueryError
+from .fileio import atomic_write
+
+DEFAULT_STORE = Path("output") / "store"
+MARKER = "kg-store.json"
+SNAPSHOT = "graph.nq"
+LOCK = ".lock"
+FORMAT_VERSION = 1
+META_GRAPH = iris.DATA + "graph/meta"
+CONTENT_HASH = META_GRAPH + "#contentHash"
+_DOC_PREFIX = iris.DATA + "doc/"
+
+
+class GraphStore:
+    """The persistent working graph: one named graph per document."""
+
+    def __init__(self, directory: Path, store: Any, hashes: dict[str, str], read_only: bool,
+                 lock_fd: int | None, signature: tuple | None) -> None:
+        self.directory = directory
+        self._store = store
+        self._hashes = hashes
+        self.read_only = read_only
+        self._lock_fd = lock_fd
+        self._signature = signature
+        self._dirty = False
+        self._merged = False  # is the default graph the merge of the current named graphs?
+
+    # --- opening -----------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, directory: str | Path = DEFAULT_STORE, *, read_only: bool = False) -> GraphStore:
+        """Open the store in `directory`, creating it unless `read_only`.
+
+        A writer holds an exclusive lock until close(); readers take no lock because
+        commit() replaces the snapshot atomically.
+        """
+        path = Path(directory)
+        if path.exists() and not path.is_dir():
+            raise KgError(f"{path}: not a folder, so it cannot be a kg store")
+        marker = path / MARKER
+        if not marker.is_file():
+            if read_only:
+                if not path.exists():
+                    raise KgError(f"{path}: no kg store here (run `kg build … --store {path}` first)")
+                raise KgError(f"{path}: not a kg store (no {MARKER})")
+            if path.exists() and any(path.iterdir()):
+                raise KgError(f"{path}: not a kg store (no {MARKER}) and not empty; "
+                              "give a new or empty folder")
+            path.mkdir(parents=True, exist_ok=True)
+            with atomic_write(marker) as fh:
+                json.dump({"format": "kg-store", "version": FORMAT_VERSION}, fh)
+                fh.write("\n")
+        _check_marker(marker)
+        lock_fd = None if read_only else _lock(path)
+        try:
+            store, hashes, signature = _load(path)
+        except BaseException:
+            if lock_fd is not None:
+                os.close(lock_fd)
+            raise
+        return cls(path, store, hashes, read_only, lock_fd, signature)
+
+    # --- documents ---------------------------------------------------------------------
+
+    def document_hash(self, doc_id: str) -> str | None:
+        """The content hash recorded when the document was added, or None."""
+        return self._hashes.get(doc_id)
+
+    def put_document(self, doc_id: str, content_hash: str, triples: Iterable[tuple]) -> None:
+        """Replace the named graph of `doc_id` with `triples` (rdflib terms)."""
+        from .serialize import ox_quad
+
+        self._check_writable()
+        graph = _document_graph(doc_id)
+        name = iris.document(doc_id)
+        quads = [ox_quad(s, p, o, name) for s, p, o in triples]
+        self._unmerge()
+        self._store.remove_graph(graph)
+        self._store.add_graph(graph)
+        self._store.extend(quads)
+        self._hashes[doc_id] = str(content_hash)
+        self._dirty = True
+
+    def remove_document(self, doc_id: str) -> None:
+        """Drop the named graph of `doc_id`; KgError if the store does not hold it."""
+        self._check_writable()
+        graph = _document_graph(doc_id)
+        if doc_id not in self._hashes and not self._has_graph(graph):
+            raise KgError(f"document {doc_id!r} is not in the store {self.directory}")
+        self._unmerge()
+        self._store.remove_graph(graph)
+        self._hashes.pop(doc_id, None)
+        self._dirty = True
+
+    def documents(self) -> dict[str, str]:
+        """doc_id -> content hash, sorted by doc_id."""
+        return dict(sorted(self._hashes.items()))
+
+    def _has_graph(self, graph) -> bool:
+        return any(g == graph for g in self._store.named_graphs())
+
+    def _unmerge(self) -> None:
+        # An empty default graph, not a stale one, until the merge is needed again.
+        if self._merged:
+            self._store.update("CLEAR DEFAULT")
+            self._merged = False
+
+    def _ensure_merged(self) -> None:
+        if not self._merged:
+            _merge_default_graph(self._store)
+            self._merged = True
+
+    def rebuild_default_graph(self) -> None:
+        """Make the default graph the merge of the named graphs again (after a SPARQL update)."""
+        _merge_default_graph(self._store)
+        self._merged = True
+
+    # --- reading -----------------------------------------------------------------------
+
+    @property
+    def oxigraph(self):
+        """The underlying pyoxigraph.Store: document graphs plus their merge as default graph."""
+        self._ensure_merged()
+        return self._store
+
+    def __len__(self) -> int:
+        """Number of quads in the document graphs."""
+        return len(self.oxigraph) - self.triple_count()
+
+    def triple_count(self) -> int:
+        """Number of distinct triples over all documents (the merged default graph)."""
+        result = self.oxigraph.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+        return int(next(iter(result))["n"].value)
+
+    def to_dataset(self):
+        """The document graphs as an rdflib Dataset (Oxigraph-backed copy; no default graph)."""
+        import pyoxigraph as ox
+        from oxrdflib import OxigraphStore
+        from rdflib import Dataset
+
+        from .rdf import bind_prefixes
+
+        copy = ox.Store()
+        for graph in self._store.named_graphs():
+            data = self._store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph)
+            copy.load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=graph)
+        ds = Dataset(store=OxigraphStore(store=copy))
+        bind_prefixes(ds)
+        return ds
+
+    def query(self, sparql: str, bindings: dict | None = None):
+        """Run SPARQL; the default graph is the merge of all documents, GRAPH ?g sees each one.
+
+        `bindings` maps variable names to rdflib or pyoxigraph terms (substituted safely).
+        Returns pyoxigraph results: QuerySolutions, QueryBoolean or QueryTriples.
+        """
+        return run_query(self.oxigraph, sparql, bindings)
+
+    # --- persisting --------------------------------------------------------------------
+
+    def commit(self) -> None:
+        """Write the snapshot atomically if anything changed."""
+        self._check_writable()
+        if not self._dirty and (self.directory / SNAPSHOT).exists():
+            return
+        _save(self.directory, self._store, self._hashes)
+        self._signature = _signature(self.directory / SNAPSHOT)
+        self._dirty = False
+
+    def mark_changed(self) -> None:
+        """Note a change made directly on `oxigraph` (e.g. a SPARQL update) so commit() saves it."""
+        self._check_writable()
+        self._dirty = True
+
+    def changed_on_disk(self) -> bool:
+        """True if another process committed a new snapshot since this one was loaded."""
+        return _signature(self.directory / SNAPSHOT) != self._signature
+
+    def close(self) -> None:
+        """Release the lock; uncommitted changes are discarded."""
+        if getattr(self, "_lock_fd", None) is not None:
+            os.close(self._lock_fd)
+            self._lock_fd = None
+
+    def __del__(self) -> None:
+        self.close()
+
+    def __enter__(self) -> GraphStore:
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        """Commit on success (writers only), then close."""
+        try:
+            if exc_type is None and not self.read_only:
+                self.commit()
+        finally:
+            self.close()
+
+    def _check_writable(self) -> None:
+        if self.read_only:
+            raise KgError(f"the store {self.directory} was opened read-only")
+        if self._lock_fd is None:
+            raise KgError(f"the store {self.directory} is closed")
+
+
+# --- helpers ---------------------------------------------------------------------------
+
+
+def _document_graph(doc_id: str):
+    import pyoxigraph as ox
+
+    if not isinstance(doc_id, str) or not doc_id:
+        raise KgError(f"invalid document id {doc_id!r}")
+    try:
+        return ox.NamedNode(str(iris.document(doc_id)))
+    except ValueError:
+        raise KgError(f"invalid document id {doc_id!r}: it does not make a valid IRI") from None
+
+
+def _check_marker(marker: Path) -> None:
+    try:
+        info = json.loads(marker.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise KgError(f"{marker}: unreadable store marker ({exc}); the store is corrupt") from None
+    if not isinstance(info, dict) or info.get("format") != "kg-store":
+        raise KgError(f"{marker}: not a kg store marker")
+    if info.get("version") != FORMAT_VERSION:
+        raise KgError(f"{marker}: store format version {info.get('version')!r} is not supported "
+                      f"(this kg writes version {FORMAT_VERSION}); rebuild the store")
+
+
+def _lock(path: Path) -> int:
+    fd = os.open(path / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(fd)
+        raise KgError(f"{path}: the store is in use by another kg process (build, remove or "
+                      "serve --allow-update); wait for it to finish") from None
+    return fd
+
+
+def _signature(snapshot: Path) -> tuple | None:
+    try:
+        st = snapshot.stat()
+    except FileNotFoundError:
+        return None
+    return (st.st_ino, st.st_size, st.st_mtime_ns)
+
+
+def _load(path: Path):
+    import pyoxigraph as ox
+
+    store = ox.Store()
+    snapshot = path / SNAPSHOT
+    hashes: dict[str, str] = {}
+    try:
+        fh = open(snapshot, "rb")
+    except FileNotFoundError:
+        return store, hashes, None
+    except OSError as exc:
+        raise KgError(f"{snapshot}: cannot read ({exc.strerror or exc})") from None
+    with fh:
+        # Stat the open file: a concurrent commit may replace the path meanwhile.
+        st = os.fstat(fh.fileno())
+        signature = (st.st_ino, st.st_size, st.st_mtime_ns)
+        try:
+            store.load(fh, format=ox.RdfFormat.N_QUADS)
+        except SyntaxError as exc:
+            raise KgError(f"{snapshot}: the store is corrupt ({_first_line(exc)}); "
+                          "rebuild it or restore a backup") from None
+    meta = ox.NamedNode(META_GRAPH)
+    for quad in store.quads_for_pattern(None, ox.NamedNode(CONTENT_HASH), None, meta):
+        doc = quad.subject.value
+        if isinstance(quad.subject, ox.NamedNode) and doc.startswith(_DOC_PREFIX):
+            hashes[doc[len(_DOC_PREFIX):]] = quad.object.value
+    store.remove_graph(meta)
+    if next(iter(store.quads_for_pattern(None, None, None, ox.DefaultGraph())), None) is not None:
+        raise KgError(f"{snapshot}: the store is corrupt (statements outside document graphs); "
+                      "rebuild it or restore a backup")
+    return store, hashes, signature
+
+
+def _merge_default_graph(store) -> None:
+    # One update request is one transaction: queries never see the default graph half built.
+    store.update("CLEAR DEFAULT ; INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
+
+
+def _save(path: Path, store, hashes: dict[str, str]) -> None:
+    import pyoxigraph as ox
+
+    from .serialize import sorted_nquads
+
+    meta = ox.NamedNode(META_GRAPH)
+    # Whatever a SPARQL update wrote into the meta graph is not ours to keep.
+    store.remove_graph(meta)
+    meta_quads = [ox.Quad(ox.NamedNode(str(iris.document(doc))), ox.NamedNode(CONTENT_HASH), ox.Literal(h), meta)
+                  for doc, h in sorted(hashes.items())]
+    with atomic_write(path / SNAPSHOT, "wb") as fh:
+        fh.write(sorted_nquads(store, include_default=False))
+        fh.write(ox.serialize(meta_quads, format=ox.RdfFormat.N_QUADS) or b"")
+
+
+def to_ox_term(term):
+    """An rdflib (or pyoxigraph) term as a pyoxigraph term; KgError for blank nodes."""
+    import pyoxigraph as ox
+
+    from .serialize import ox_term
+
+    if isinstance(term, ox.NamedNode | ox.Literal):
+        return term
+    return ox_term(term)
+
+
+def run_query(store, sparql: str, bindings: dict | None = None, *, union: bool = False,
+              default_graph: list | None = None, named_graphs: list | None = None):
+    """SPARQL over a pyoxigraph store (kg prefixes predeclared); `default_graph` (graph IRIs)
+    or `union` (all graphs, repeated per graph) replace the store's default graph."""
+    import pyoxigraph as ox
+
+    from .rdf import PREFIXES
+
+    substitutions = {ox.Variable(str(name).lstrip("?$")): to_ox_term(value)
+                     for name, value in (bindings or {}).items()}
+    options: dict = {"prefixes": PREFIXES, "substitutions": substitutions or None}
+    try:
+        if default_graph:
+            options["default_graph"] = [ox.NamedNode(str(g)) for g in default_graph]
+        elif union:
+            options["use_default_graph_as_union"] = True
+        if named_graphs:
+            options["named_graphs"] = [ox.NamedNode(str(g)) for g in named_graphs]
+    except ValueError as exc:
+        raise QueryError(f"invalid graph IRI: {exc}") from None
+    try:
+        return store.query(sparql, **options)
+    except SyntaxError as exc:
+        raise QueryError(f"invalid SPARQL: {_first_line(exc)}") from None
+    except RuntimeError as exc:
+        if substitutions and "projection" in str(exc):
+            # Oxigraph substitutes only projected variables (SPARQL SEP-0007).
+            raise QueryError(f"cannot bind {', '.join('?' + v.value for v in substitutions)}: "
+                             "a bound variable must be in the SELECT clause (or use SELECT *)") from None
+        raise QueryError(f"query failed: {_first_line(exc)}") from None
+    except (ValueError, OSError) as exc:
+        raise QueryError(f"query failed: {_first_line(exc)}") from None
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+def load_graph_file(path: str | Path):
+    """Parse an RDF file (any format kg writes, or RDF/XML) into a new pyoxigraph Store."""
+    import pyoxigraph as ox
+
+    from .errors import InputError
+
+    path = Path(path)
+    formats = {".ttl": ox.RdfFormat.TURTLE, ".nt": ox.RdfFormat.N_TRIPLES, ".nq": ox.RdfFormat.N_QUADS,
+               ".trig": ox.RdfFormat.TRIG, ".jsonld": ox.RdfFormat.JSON_LD, ".json": ox.RdfFormat.JSON_LD,
+               ".rdf": ox.RdfFormat.RDF_XML, ".owl": ox.RdfFormat.RDF_XML}
+    if path.is_dir():
+        raise InputError(f"{path}: is a folder; for a store give --store {path}")
+    if not path.is_file():
+        raise InputError(f"{path}: no such file")
+    fmt = formats.get(path.suffix.lower())
+    if fmt is None:
+        raise InputError(f"{path}: unknown graph file type; expected one of {', '.join(sorted(formats))}")
+    store = ox.Store()
+    try:
+        store.load(path=str(path), format=fmt, base_iri=path.resolve().as_uri())
+    except SyntaxError as exc:
+        raise InputError(f"{path}: not valid {fmt.name}: {_first_line(exc)}") from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    return store
+
+
+def query_graph_file(path: str | Path, sparql: str, bindings: dict | None = None):
+    """SPARQL over a graph file; as in the store, the default graph is the merge of its graphs."""
+    store = load_graph_file(path)
+    if any(True for _ in store.named_graphs()):
+        _merge_default_graph(store)  # TriG / N-Quads; triples formats fill the default graph already
+    return run_query(store, sparql, bindings)
+
+
+def open_graph_file(path: str | Path):
+    """Parse an RDF file into an Oxigraph-backed rdflib Dataset."""
+    from oxrdflib import OxigraphStore
+    from rdflib import Dataset
+
+    from .rdf import bind_prefixes
+
+    ds = Dataset(store=OxigraphStore(store=load_graph_file(path)))
+    bind_prefixes(ds)
+    return ds
