@@ -1,0 +1,170 @@
+"""`kg validate`: check a graph against the SHACL shapes (ontology/shapes.ttl) with pySHACL."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import click
+
+from ..errors import KgError
+
+_SH = "http://www.w3.org/ns/shacl#"
+_SHORT = {
+    "https://w3id.org/geokg/ontology#": "geo:",
+    "https://w3id.org/geokg/shapes#": "kgsh:",
+    "https://w3id.org/geokg/id/": "geokg:",
+    "http://www.w3.org/2000/01/rdf-schema#": "rdfs:",
+    "http://www.w3.org/1999/02/22-rdf-syntax-ns#": "rdf:",
+    "http://www.w3.org/2004/02/skos/core#": "skos:",
+    "http://www.w3.org/2002/07/owl#": "owl:",
+    "http://www.w3.org/2001/XMLSchema#": "xsd:",
+    "http://www.wikidata.org/entity/": "wd:",
+    "http://www.w3.org/ns/shacl#": "sh:",
+}
+
+
+@dataclass(frozen=True, order=True)
+class Violation:
+    """One SHACL result, as text."""
+
+    focus: str
+    path: str
+    message: str
+    value: str
+    severity: str
+    shape: str
+
+    def __str__(self) -> str:
+        value = f" (value: {self.value})" if self.value else ""
+        return f"{self.severity}: {self.focus} {self.path}: {self.message}{value} [{self.shape}]"
+
+
+def _short(term) -> str:
+    from rdflib import Literal, URIRef
+
+    if term is None:
+        return ""
+    if isinstance(term, URIRef):
+        text = str(term)
+        for ns, prefix in _SHORT.items():
+            if text.startswith(ns):
+                return prefix + text[len(ns):]
+        return f"<{text}>"
+    if isinstance(term, Literal):
+        # repr-like quoting keeps newlines and quotes in hostile values on one line.
+        shown = str(term) if len(str(term)) <= 80 else str(term)[:77] + "..."
+        text = '"' + shown.encode("unicode_escape").decode("ascii").replace('"', '\\"') + '"'
+        if term.language:
+            return f"{text}@{term.language}"
+        if term.datatype:
+            return f"{text}^^{_short(term.datatype)}"
+        return text
+    return str(term)
+
+
+def union_graph(ds):
+    """All statements of a dataset (or graph) in one in-memory rdflib Graph."""
+    from rdflib import Dataset, Graph
+
+    graph = Graph()
+    if isinstance(ds, Dataset):
+        for s, p, o, _ in ds.quads((None, None, None, None)):
+            graph.add((s, p, o))
+    else:
+        for triple in ds:
+            graph.add(triple)
+    return graph
+
+
+def check(ds, shapes: Path | None = None) -> list[Violation]:
+    """SHACL results for a dataset or graph (empty list = conforms)."""
+    import pyshacl
+    from rdflib import Graph, URIRef
+
+    from ..resources import data_path
+
+    shapes_path = Path(shapes) if shapes else data_path("shapes.ttl")
+    shapes_graph = Graph()
+    try:
+        shapes_graph.parse(shapes_path, format="turtle")
+    except FileNotFoundError:
+        raise KgError(f"{shapes_path}: no such shapes file") from None
+    except Exception as exc:  # rdflib raises parser-specific types
+        raise KgError(f"{shapes_path}: not valid Turtle: {str(exc).strip().splitlines()[0]}") from None
+    ontology = Graph().parse(data_path("geo.ttl"), format="turtle")
+    conforms, results, _ = pyshacl.validate(
+        union_graph(ds), shacl_graph=shapes_graph, ont_graph=ontology, inference="none",
+        abort_on_first=False, allow_warnings=True, advanced=False,
+    )
+    sh = lambda name: URIRef(_SH + name)  # noqa: E731
+    found = []
+    for result in results.subjects(URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), sh("ValidationResult")):
+        def one(prop):
+            return results.value(result, sh(prop))
+
+        found.append(Violation(
+            focus=_short(one("focusNode")),
+            path=_short(one("resultPath")),
+            message=str(one("resultMessage") or ""),
+            value=_short(one("value")),
+            severity=_short(one("resultSeverity")).removeprefix("sh:"),
+            shape=_short(one("sourceShape")) if isinstance(one("sourceShape"), URIRef) else "",
+        ))
+    if not conforms and not found:
+        raise KgError("pySHACL reported the graph as not conforming but gave no results")
+    return sorted(found)
+
+
+@click.command("validate")
+@click.argument("graph", required=False, type=click.Path(path_type=Path))
+@click.option("--store", "store", type=click.Path(path_type=Path),
+              help="Validate the working graph in this kg store folder instead of a file.")
+@click.option("--shapes", type=click.Path(path_type=Path), default=None,
+              help="SHACL shapes file (Turtle). Default: ontology/shapes.ttl.")
+@click.option("--max-report", type=click.IntRange(min=1), default=50, show_default=True,
+              help="Print at most this many violations (the count is always complete).")
+def validate_command(graph: Path | None, store: Path | None, shapes: Path | None, max_report: int) -> None:
+    """Check GRAPH (or --store DIR) against the kg SHACL shapes.
+
+    GRAPH is a file in any format kg writes (.ttl, .nt, .nq, .trig, .jsonld) or RDF/XML.
+    All named graphs are checked together, with ontology/geo.ttl as the class
+    hierarchy. The shapes require, among others: a German label on every actor; exactly
+    one agent, relation and modality (Asserted, Planned, Possible or Negated) per
+    statement; a confidence from 0 to 1; evidence sentences with text; character
+    offsets as non-negative xsd:integers with begin <= end.
+
+    Prints one line per violation (severity, focus node, property, message, value,
+    shape) and exits with status 1 if there is any; prints a summary and exits 0 if
+    the graph conforms.
+
+    \b
+    Examples:
+      kg validate output/graph.ttl
+      kg validate --store output/store
+      kg validate graph.jsonld --shapes my-shapes.ttl
+    """
+    from ..store import GraphStore, open_graph_file
+
+    if (graph is None) == (store is None):
+        raise KgError("give either a GRAPH file or --store DIR (exactly one)")
+    if graph is not None:
+        ds = open_graph_file(graph)
+        name = str(graph)
+    else:
+        ds = GraphStore.open(store, read_only=True).to_dataset()
+        name = f"store {store}"
+    data = union_graph(ds)
+    violations = check(data, shapes)
+    if not violations:
+        click.echo(f"{name}: conforms to the SHACL shapes ({len(data)} triples checked)")
+        return
+    for violation in violations[:max_report]:
+        click.echo(str(violation))
+    if len(violations) > max_report:
+        click.echo(f"... and {len(violations) - max_report} more")
+    raise KgError(f"{name}: {len(violations)} SHACL violation{'s' if len(violations) != 1 else ''}")
+
+
+def register(cli: click.Group) -> None:
+    cli.add_command(validate_command)
