@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 from rdflib import Literal, URIRef
@@ -63,11 +62,6 @@ def parse_binding(spec: str):
 
 def _valid_iri(text: str) -> bool:
     return ":" in text and not any(c in text for c in '<>"{}|^`\\ \n\t')
-
-
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__
 
 
 def short(term) -> str:

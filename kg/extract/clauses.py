@@ -188,14 +188,18 @@ def _np_left_edge(doc: Doc, start: int, lo: int, appositive: bool = True) -> int
     return k
 
 
+_CONTRACTED = {"zum": "zu", "zur": "zu", "vom": "von", "beim": "bei", "im": "in", "ins": "in", "am": "an", "ans": "an"}
+
+
+def prep_lemma(tok) -> str:
+    """The preposition of an APPR/APPRART token: "zum" -> "zu", "vom" -> "von"."""
+    return _CONTRACTED.get(tok.lower_, tok.lemma_.lower() or tok.lower_)
+
+
 def _governing_prep(doc: Doc, start: int, lo: int, appositive: bool = True) -> tuple[str | None, int | None]:
     k = _np_left_edge(doc, start, lo, appositive)
     if k >= lo and doc[k].tag_ in ("APPR", "APPRART"):
-        lemma = doc[k].lemma_.lower() or doc[k].lower_
-        if doc[k].tag_ == "APPRART":
-            lemma = {"zum": "zu", "zur": "zu", "vom": "von", "beim": "bei", "im": "in", "ins": "in",
-                     "am": "an", "ans": "an"}.get(doc[k].lower_, lemma)
-        return lemma, k
+        return prep_lemma(doc[k]), k
     return None, None
 
 

@@ -10,7 +10,8 @@ from spacy.tokens import Doc, Span
 
 from ..lexicon import Lexicon, NounTrigger, VerbTrigger
 from ..nlp.mentions import COMPOUND, PLACE, TokenMention
-from .clauses import FINITE, Clause, Unit, aux_lemmas, build_clauses, content_verb, is_passive, resolve_der
+from .clauses import (FINITE, Clause, Unit, aux_lemmas, build_clauses, content_verb, is_passive, prep_lemma,
+                      resolve_der)
 
 _CONF_FACTOR = {"pronoun": 0.9, "description": 0.9, "group": 0.9, "ne_person": 0.9, "model_person": 0.9,
                 "model_org": 0.9}
@@ -234,7 +235,7 @@ class Extractor:
         clause_words = [doc[k] for k in range(cl.start, cl.end)]
         has_sich = any(t.tag_ == "PRF" for t in clause_words)
         nouns = {t.lemma_ for t in clause_words if t.tag_ == "NN"} | {t.text for t in clause_words if t.tag_ == "NN"}
-        preps_present = {self._prep_lemma(t) for t in clause_words if t.tag_ in ("APPR", "APPRART")}
+        preps_present = {prep_lemma(t) for t in clause_words if t.tag_ in ("APPR", "APPRART")}
         for entry in entries:
             if entry.reflexive == "required" and not has_sich:
                 continue
@@ -518,11 +519,6 @@ class Extractor:
 
     # -- records -------------------------------------------------------------
     @staticmethod
-    def _prep_lemma(t) -> str:
-        return {"zum": "zu", "zur": "zu", "vom": "von", "beim": "bei", "im": "in", "ins": "in",
-                "am": "an", "ans": "an"}.get(t.lower_, t.lemma_.lower() or t.lower_)
-
-    @staticmethod
     def _factor(unit: Unit | None, key: str | None) -> float:
         if unit is None or key is None:
             return 1.0
@@ -553,7 +549,7 @@ def _noun_prep(doc: Doc, k: int, lo: int) -> tuple[str | None, int | None]:
     while j >= lo and doc[j].tag_ in ("ART", "ADJA", "ADJD", "PPOSAT", "PIAT", "CARD", "ADV"):
         j -= 1
     if j >= lo and doc[j].tag_ in ("APPR", "APPRART"):
-        return Extractor._prep_lemma(doc[j]), j
+        return prep_lemma(doc[j]), j
     return None, None
 
 
