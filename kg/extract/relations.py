@@ -158,7 +158,7 @@ class Extractor:
     def _clause_modality(self, doc: Doc, clauses: list[Clause], idx: int, trigger_tok: int | None) -> str:
         cl = clauses[idx]
         words = [doc[k] for k in range(cl.start, cl.end)]
-        negated = False
+        negated = any(t.lower_ == "weder" for t in words)  # "Weder Paris noch Berlin unterstützen …"
         for k, t in enumerate(words):
             if t.lower_ in self.neg_particles and t.tag_ in ("PTKNEG", "ADV"):
                 nxt = words[k + 1].lower_ if k + 1 < len(words) else ""

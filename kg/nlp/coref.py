@@ -152,9 +152,9 @@ class Coref:
             fallback = self.descriptions.get(tok.text)
             if role is None and fallback is None:
                 return None
-            nxt = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
-            if nxt is not None and nxt.text[:1].isupper() and nxt.tag_ in ("NE", "NN"):
-                return None  # a name follows: the ruler's business
+            if any(m.start == tok.i + 1 and m.actors and actors.get(m.actors[0]) is not None
+                   and actors[m.actors[0]].kind == "person" for m in named):
+                return None  # "Präsident Macron": the role introduces the name that follows
             k = tok.i - 1
             country = prefix_key
             while k >= 0 and doc[k].tag_ in ("ADJA", "ADJD"):
