@@ -154,10 +154,14 @@ def build_dataset(results: Iterable[DocumentResult]) -> Dataset:
     return ds
 
 
-def union_graph(ds: Dataset) -> Graph:
-    """All triples of all named graphs in one graph (duplicates merged)."""
+def union_graph(ds: Dataset | Graph) -> Graph:
+    """All triples of all named graphs (or of a plain graph) in one in-memory graph."""
     graph = Graph()
     bind_prefixes(graph)
-    for s, p, o, _ in ds.quads((None, None, None, None)):
-        graph.add((s, p, o))
+    if isinstance(ds, Dataset):
+        for s, p, o, _ in ds.quads((None, None, None, None)):
+            graph.add((s, p, o))
+    else:
+        for triple in ds:
+            graph.add(triple)
     return graph

@@ -404,6 +404,15 @@ def load_graph_file(path: str | Path):
     fmt = formats.get(path.suffix.lower())
     if fmt is None:
         raise InputError(f"{path}: unknown graph file type; expected one of {', '.join(sorted(formats))}")
+    try:
+        with path.open("rb") as fh:
+            while chunk := fh.read(65536):
+                if chunk.strip():
+                    break
+            else:
+                raise InputError(f"{path}: empty graph file")
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from None
     store = ox.Store()
     try:
         store.load(path=str(path), format=fmt, base_iri=path.resolve().as_uri())
@@ -423,12 +432,12 @@ def query_graph_file(path: str | Path, sparql: str, bindings: dict | None = None
 
 
 def open_graph_file(path: str | Path):
-    """Parse an RDF file into an Oxigraph-backed rdflib Dataset."""
+    """Parse an RDF file into an Oxigraph-backed rdflib Dataset (triple patterns see all graphs)."""
     from oxrdflib import OxigraphStore
     from rdflib import Dataset
 
     from .rdf import bind_prefixes
 
-    ds = Dataset(store=OxigraphStore(store=load_graph_file(path)))
+    ds = Dataset(store=OxigraphStore(store=load_graph_file(path)), default_union=True)
     bind_prefixes(ds)
     return ds

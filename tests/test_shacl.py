@@ -12,7 +12,8 @@ from rdflib.namespace import RDFS, XSD
 from servers import ROOT, make_hostile_result
 
 from kg import iris
-from kg.commands.validate import check, union_graph
+from kg.commands.validate import check
+from kg.rdf import union_graph
 from kg.namespace import GEO
 from kg.rdf import build_dataset
 from kg.serialize import FORMATS

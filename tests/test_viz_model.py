@@ -15,7 +15,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS
 
 from kg.errors import KgError
-from kg.graphio import load_dataset
+from kg.store import open_graph_file as load_dataset
 from kg.namespace import GEO
 from kg.rdf import build_dataset, union_graph
 from kg.records import Actor, DocumentResult, Sentence, Statement

@@ -14,7 +14,7 @@ def load_graph(graph: Path | None, store: Path | None):
     if (graph is None) == (store is None):
         raise KgError("give either a GRAPH file or --store DIR (exactly one)")
     if graph is not None:
-        from ..graphio import load_dataset
+        from ..store import open_graph_file as load_dataset
 
         return load_dataset(graph)
     import importlib

@@ -63,25 +63,12 @@ def _short(term) -> str:
     return str(term)
 
 
-def union_graph(ds):
-    """All statements of a dataset (or graph) in one in-memory rdflib Graph."""
-    from rdflib import Dataset, Graph
-
-    graph = Graph()
-    if isinstance(ds, Dataset):
-        for s, p, o, _ in ds.quads((None, None, None, None)):
-            graph.add((s, p, o))
-    else:
-        for triple in ds:
-            graph.add(triple)
-    return graph
-
-
 def check(ds, shapes: Path | None = None) -> list[Violation]:
     """SHACL results for a dataset or graph (empty list = conforms)."""
     import pyshacl
     from rdflib import Graph, URIRef
 
+    from ..rdf import union_graph
     from ..resources import data_path
 
     shapes_path = Path(shapes) if shapes else data_path("shapes.ttl")
@@ -144,6 +131,7 @@ def validate_command(graph: Path | None, store: Path | None, shapes: Path | None
       kg validate --store output/store
       kg validate graph.jsonld --shapes my-shapes.ttl
     """
+    from ..rdf import union_graph
     from ..store import GraphStore, open_graph_file
 
     if (graph is None) == (store is None):
