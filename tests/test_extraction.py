@@ -111,6 +111,22 @@ CASES = [
 ]
 
 
+KNOWN_GAPS = [
+    pytest.param("Nach seinem Treffen mit Scholz reiste Sánchez weiter nach Warschau.",
+                 {("meets", "person/pedro-sanchez", "person/olaf-scholz", "asserted")},
+                 marks=pytest.mark.xfail(reason="cataphora: 'seinem' points forward to the later subject",
+                                         strict=True)),
+    pytest.param("Die G7-Staaten sicherten der Ukraine weitere Unterstützung zu.",
+                 {("supports", "org/g7", "state/ua", "asserted")},
+                 marks=pytest.mark.xfail(reason="an organisation as the first part of a compound "
+                                                "('G7-Staaten') is not read as the actor", strict=True)),
+    pytest.param("Indien wies Berichte zurück, wonach es Pakistan gewarnt habe.",
+                 {("warns", "state/in", "state/pk", "negated")},
+                 marks=pytest.mark.xfail(reason="a denied report introduced by 'wonach' is not read as negation",
+                                         strict=True)),
+]
+
+
 @pytest.fixture(scope="module")
 def nlp():
     from kg.nlp.pipeline import make_nlp
@@ -125,6 +141,11 @@ def _statements(nlp, text):
 
 @pytest.mark.parametrize("text,expected", CASES, ids=[c[0][:40] for c in CASES])
 def test_extraction(nlp, text, expected):
+    assert _statements(nlp, text) == expected
+
+
+@pytest.mark.parametrize("text,expected", KNOWN_GAPS)
+def test_known_gaps(nlp, text, expected):
     assert _statements(nlp, text) == expected
 
 
