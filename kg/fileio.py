@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -62,7 +63,8 @@ def read_text(path: Path) -> str:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise InputError(f"{path}: not valid UTF-8 (byte {exc.start}); convert it to UTF-8 first") from None
-    text = text.removeprefix("\ufeff")
+    # NFC, so that decomposed umlauts ("Mu\u0308ller") match the gazetteer; offsets refer to this text.
+    text = unicodedata.normalize("NFC", text.removeprefix("\ufeff"))
     if not text.strip():
         raise InputError(f"{path}: empty document")
     return text

@@ -206,3 +206,11 @@ def test_hostile_documents_build_and_every_file_parses(tmp_path):
             assert check.returncode == 0 and "error" not in check.stderr.lower(), check.stderr
     html = (out / "graph.html").read_text(encoding="utf-8")
     assert "<script>alert(1)</script>" not in html
+
+
+def test_decomposed_umlauts_are_normalised(tmp_path):
+    from kg.fileio import read_text
+
+    path = tmp_path / "nfd.txt"
+    path.write_text("Scho\u0308ne Gru\u0308\u00dfe aus Mu\u0308nchen.", encoding="utf-8")
+    assert read_text(path) == "Schöne Grüße aus München."
