@@ -101,6 +101,13 @@ CASES = [
     ("Weder Paris noch Berlin unterstützen die Ukraine.",
      {("supports", "state/fr", "state/ua", "negated"), ("supports", "state/de", "state/ua", "negated")}),
     ("Moskau schloss Gespräche mit Kiew aus.", {("meets", "state/ru", "state/ua", "negated")}),
+    ("Die Ukraine, die Deutschland seit Jahren unterstützt, bat um mehr Hilfe.", set()),
+    ("Scholz traf Erdoğan, der Schweden unterstützt.",
+     {("meets", "person/olaf-scholz", "person/recep-tayyip-erdogan", "asserted"),
+      ("supports", "person/recep-tayyip-erdogan", "state/se", "asserted")}),
+    ("Macron, der Scholz in Berlin getroffen hatte, warnte Russland.",
+     {("meets", "person/emmanuel-macron", "person/olaf-scholz", "asserted"),
+      ("warns", "person/emmanuel-macron", "state/ru", "asserted")}),
     # --- distractors
     ("Weder Paris noch Berlin unterstützen den Plan.", set()),
     ("Der ukrainische Präsident empfing seinen polnischen Amtskollegen.", set()),

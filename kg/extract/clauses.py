@@ -26,6 +26,7 @@ JOIN_GAP_TAGS = {"ART", "ADJA", "ADJD", "NN", "PPOSAT"}
 ACC_DET = {"den", "einen", "keinen", "ihn", "diesen", "jenen", "seinen", "ihren"}
 DAT_DET = {"dem", "einem", "keinem", "ihm", "ihnen", "diesem", "jenem", "seinem", "ihrem"}
 NOM_PRON = {"er", "sie", "es", "wir", "ich", "du", "ihr"}
+REL_PRONOUNS = {"der", "die", "das", "den", "dem", "denen", "deren", "dessen"}
 
 
 @dataclass
@@ -109,10 +110,32 @@ def _segments(sent: Span) -> list[tuple[int, int]]:
             merged[-1][1] = b
         else:
             merged.append([a, b])
-    if len(merged) > 1 and not any(_is_verb(doc[x].tag_) for x in range(merged[0][0], merged[0][1])):
+    if len(merged) > 1 and not any(_is_verb(doc[x].tag_) for x in range(merged[0][0], merged[0][1])) \
+            and not looks_relative(doc, merged[1][0], merged[1][1]):
+        # A verbless start joins the next clause, unless that is a relative clause embedded
+        # in the Vorfeld ("Die Ukraine, die Deutschland unterstützt, bat …").
         merged[1][0] = merged[0][0]
         merged.pop(0)
     return [(a, b) for a, b in merged]
+
+
+def looks_relative(doc: Doc, a: int, b: int) -> bool:
+    """A clause after a comma that opens with a relative pronoun and ends with its finite verb.
+
+    HanTa often tags the pronoun as an article, so the verb-final order decides."""
+    first = _first_word(doc, a, b)
+    if first is None or first == a or doc[first].lower_ not in REL_PRONOUNS:
+        return False
+    if doc[first].tag_ in ("PRELS", "PRELAT"):
+        return True
+    verbs = [k for k in range(first + 1, b) if _is_verb(doc[k].tag_)]
+    if not verbs:
+        return False
+    last = max(verbs)
+    # Verb-final: nothing but punctuation after the last verb, and the finite verb is last.
+    tail_ok = all(doc[k].is_punct for k in range(last + 1, b))
+    return tail_ok and doc[last].tag_ in FINITE | {"VVPP"} and not any(
+        doc[k].tag_ in FINITE for k in verbs if k != last)
 
 
 def _first_word(doc: Doc, a: int, b: int) -> int | None:
@@ -137,7 +160,8 @@ def build_clauses(sent: Span, mentions: list[TokenMention]) -> list[Clause]:
             nxt = doc[first + 1] if first + 1 < b else None
             if ftag in ("KOUS", "KOUI"):
                 kind, comp = "sub", doc[first].lower_
-            elif ftag in ("PRELS", "PRELAT", "PWAV", "PWS") or (ftag in ("APPR", "APPRART") and nxt is not None and nxt.tag_ in ("PRELS", "PRELAT", "PWS")):
+            elif ftag in ("PRELS", "PRELAT", "PWAV", "PWS") or (ftag in ("APPR", "APPRART") and nxt is not None and nxt.tag_ in ("PRELS", "PRELAT", "PWS")) \
+                    or looks_relative(doc, a, b):
                 kind = "rel"
             elif ftag == "KON" and doc[first].lower_ in COORD:
                 kind, comp = "coord", doc[first].lower_
@@ -162,6 +186,19 @@ def build_clauses(sent: Span, mentions: list[TokenMention]) -> list[Clause]:
     for cl in clauses:
         cl.units = _units(doc, cl, mentions)
         cl.subject = _subject(doc, cl)
+    # "Macron, der Scholz getroffen hatte, warnte Russland": the verbless start is the
+    # Vorfeld of the clause after the embedded relative clause(s).
+    if len(clauses) > 2 and clauses[0].finite is None and not clauses[0].verbs and clauses[1].kind == "rel":
+        k = 1
+        while k < len(clauses) and clauses[k].kind == "rel":
+            k += 1
+        if k < len(clauses) and clauses[k].kind == "main" and clauses[k].finite is not None \
+                and _first_word(doc, clauses[k].start, clauses[k].end) == clauses[k].finite:
+            vorfeld = [u for u in clauses[0].units if u.core and u.case not in ("acc", "dat")]
+            if vorfeld:
+                clauses[k].subject = vorfeld[0]
+                clauses[k].subject_inherited = True
+                clauses[k].units = [*vorfeld[:1], *[u for u in clauses[k].units]]
     # Subject inheritance: "China scheint … und könnte Moskau unterstützen"; "kündigte an, X zu treffen".
     for idx, cl in enumerate(clauses):
         if cl.subject is None and cl.parent is not None and cl.kind in ("coord", "inf"):

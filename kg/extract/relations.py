@@ -99,9 +99,13 @@ class Extractor:
             if cl.kind != "rel" or idx == 0:
                 continue
             first = doc[cl.start] if doc[cl.start].tag_ != "$," else doc[cl.start + 1]
-            if first.tag_ != "PRELS" or first.lower_ not in ("der", "die"):
-                continue
+            if first.lower_ not in ("der", "die"):
+                continue  # "den", "dem", "dessen": the antecedent is not the subject
             prev = [m for m in mentions if m.end <= cl.start and m.end >= cl.start - 1]
+            if first.lower_ == "die" and any(u.core and u.start > first.i for u in cl.units):
+                # "die Ukraine, die Deutschland unterstützt": the pronoun may be the object; leave it.
+                cl.subject = None
+                continue
             if prev:
                 cl.subject = Unit([prev[-1]], prev[-1].start, prev[-1].end, None, "nom")
                 cl.subject_inherited = True
