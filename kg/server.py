@@ -185,25 +185,21 @@ class Endpoint:
         limit = self.settings.max_rows
         if isinstance(result, ox.QueryBoolean):
             return ("boolean", bool(result))
-        rows = []
-        if isinstance(result, ox.QuerySolutions):
-            names = [v.value for v in result.variables]
-            for solution in result:
+        def collect(items, what: str) -> list:
+            rows = []
+            for item in items:
                 if time.monotonic() > deadline:
                     raise HttpError(503, f"query timed out after {self.settings.timeout:g} s")
                 if len(rows) >= limit:
-                    raise HttpError(500, f"result too large: more than {limit} rows "
+                    raise HttpError(500, f"result too large: more than {limit} {what} "
                                          "(kg serve --max-rows); add LIMIT to the query")
-                rows.append(tuple(solution[name] for name in names))
-            return ("solutions", names, rows)
-        for triple in result:
-            if time.monotonic() > deadline:
-                raise HttpError(503, f"query timed out after {self.settings.timeout:g} s")
-            if len(rows) >= limit:
-                raise HttpError(500, f"result too large: more than {limit} triples "
-                                     "(kg serve --max-rows); add LIMIT to the query")
-            rows.append(triple)
-        return ("triples", rows)
+                rows.append(item)
+            return rows
+
+        if isinstance(result, ox.QuerySolutions):
+            names = [v.value for v in result.variables]
+            return ("solutions", names, collect((tuple(s[n] for n in names) for s in result), "rows"))
+        return ("triples", collect(result, "triples"))
 
     def run_update(self, sparql: str) -> None:
         if not self.settings.allow_update:

@@ -126,24 +126,23 @@ def _first_literal(values: list | None) -> str | None:
     return _pick_label(values) if values else None
 
 
-def _as_float(values: list | None) -> float | None:
+def _as_number(values: list | None, cast):
+    """The first literal that `cast` (float or int) accepts, or None."""
     for v in values or ():
         if isinstance(v, Literal):
             try:
-                return float(v.toPython())
+                return cast(v.toPython())
             except (TypeError, ValueError):
                 continue
     return None
+
+
+def _as_float(values: list | None) -> float | None:
+    return _as_number(values, float)
 
 
 def _as_int(values: list | None) -> int | None:
-    for v in values or ():
-        if isinstance(v, Literal):
-            try:
-                return int(v.toPython())
-            except (TypeError, ValueError):
-                continue
-    return None
+    return _as_number(values, int)
 
 
 def graph_model(graph: Graph) -> VizModel:
