@@ -13,8 +13,6 @@ from ..nlp.mentions import COMPOUND, PLACE, TokenMention
 from .clauses import (FINITE, Clause, Unit, aux_lemmas, build_clauses, content_verb, is_passive, prep_lemma,
                       resolve_der)
 
-_CONF_FACTOR = {"pronoun": 0.9, "description": 0.9, "group": 0.9, "ne_person": 0.9, "model_person": 0.9,
-                "model_org": 0.9}
 TEMPORAL_PREPS = {"nach", "bei", "vor", "während", "seit"}
 OBJECT_CONTROL = {"auffordern", "bitten", "drängen", "ermutigen", "ermahnen", "überreden", "zwingen", "einladen"}
 
@@ -528,7 +526,7 @@ class Extractor:
             return 1.0
         for m in unit.mentions:
             if key in m.actors:
-                return _CONF_FACTOR.get(m.how, 1.0)
+                return m.confidence
         return 1.0
 
     @staticmethod

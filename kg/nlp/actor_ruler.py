@@ -284,7 +284,7 @@ class ActorRuler:
                     if country:
                         self._use(actors, country)
                     minted_surnames.setdefault(names[-1], key)
-                    take(TokenMention(i + 1, j, (key,), "role_person", role=role))
+                    take(TokenMention(i + 1, j, (key,), "role_person"))
                     i = j
                     continue
             # 4. governmental nouns: "die russische Regierung", "Russlands Führung", "die Junta in Niger"

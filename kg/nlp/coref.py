@@ -128,7 +128,7 @@ class Coref:
             if not cands:
                 return None
             best = max(cands, key=lambda c: c[0])[1]
-            return TokenMention(tok.i, tok.i + 1, (best.key,), "pronoun", antecedent=best.token, confidence=0.85)
+            return TokenMention(tok.i, tok.i + 1, (best.key,), "pronoun", confidence=0.85)
         # -- groups: "die beiden Präsidenten", "beide Länder"
         if word in self.quantifiers and tok.i + 1 < len(doc):
             noun = doc[tok.i + 1]
@@ -181,7 +181,7 @@ class Coref:
                     continue
                 if role and not actor.role and not fallback:
                     continue
-                return TokenMention(k, tok.i + 1, (e.key,), "description", antecedent=e.token, confidence=0.8)
+                return TokenMention(k, tok.i + 1, (e.key,), "description", confidence=0.8)
             if fallback and fallback in self.gaz.actors:
                 actors.setdefault(fallback, self.gaz.actors[fallback])
                 fb = self.gaz.actors[fallback]

@@ -6,12 +6,12 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc
 
-# how a mention was found
-NAMED = ("name", "capital", "metonym", "role_person", "ne_person", "model_person", "model_org", "governmental")
+# How a mention was found (TokenMention.how): name, capital, metonym, governmental,
+# role_person, ne_person, model_person, model_org (actors by name); pronoun, description,
+# group (coreference); and these three, which are not actors themselves:
 ADJECTIVE = "adjective"
 COMPOUND = "compound"
 PLACE = "place"
-REFERRING = ("pronoun", "description", "group")
 
 
 @dataclass(frozen=True)
@@ -24,9 +24,7 @@ class TokenMention:
     how: str
     place: str | None = None  # place reading of a capital (Moskau -> place/moskau)
     genitive: bool = False  # "Putins", "Russlands": modifies the next noun
-    role: str | None = None
-    antecedent: int | None = None  # token index of the mention a pronoun/description refers to
-    confidence: float = 1.0
+    confidence: float = 1.0  # how sure the mention is; multiplies a statement's confidence
 
     @property
     def is_actor(self) -> bool:
