@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 
 from .errors import KgError
 from .records import MODALITIES, RELATIONS
@@ -52,19 +52,19 @@ class Lexicon:
         word = word.rsplit("-", 1)[-1]
         if not word[:1].isupper() or word in self.roles["roles"]["not_roles"]:
             return False
-        nouns = self._role_nouns
-        suffixes = self._role_suffixes
+        nouns = self.role_nouns
+        suffixes = self.role_suffixes
         for form in (word, word[:-1], word[:-2]):
             if form in nouns or (len(form) > 6 and form.lower().endswith(suffixes)):
                 return True
         return False
 
-    @property
-    def _role_nouns(self) -> frozenset[str]:
+    @cached_property
+    def role_nouns(self) -> frozenset[str]:
         return frozenset(self.roles["roles"]["nouns"])
 
-    @property
-    def _role_suffixes(self) -> tuple[str, ...]:
+    @cached_property
+    def role_suffixes(self) -> tuple[str, ...]:
         return tuple(self.roles["roles"]["suffixes"])
 
 

@@ -157,7 +157,7 @@ class Extractor:
         return None
 
     # -- modality ---------------------------------------------------------
-    def _clause_modality(self, doc: Doc, clauses: list[Clause], idx: int, trigger_tok: int | None) -> str:
+    def _clause_modality(self, doc: Doc, clauses: list[Clause], idx: int) -> str:
         cl = clauses[idx]
         words = [doc[k] for k in range(cl.start, cl.end)]
         negated = any(t.lower_ == "weder" for t in words)  # "Weder Paris noch Berlin unterstützen …"
@@ -251,7 +251,7 @@ class Extractor:
             agent_unit, target_units, passive_used = self._arguments(doc, clauses, idx, entry, passive)
             if agent_unit is None:
                 continue
-            modality = entry.modality or self._clause_modality(doc, clauses, idx, tok)
+            modality = entry.modality or self._clause_modality(doc, clauses, idx)
             if entry.modality == "planned" and self._has_negation(doc, cl):
                 modality = "negated"
             if entry.requires_object_noun and modality != "negated":
@@ -476,7 +476,7 @@ class Extractor:
         gov = self.lex.governors.get(lemma or "")
         if gov == "negated":
             return "negated"
-        clause_mod = self._clause_modality(doc, clauses, idx, None)
+        clause_mod = self._clause_modality(doc, clauses, idx)
         if clause_mod == "negated":
             return "negated"
         if gov == "possible" or clause_mod == "possible":

@@ -32,8 +32,8 @@ class ActorRuler:
         self.gaz: Gazetteer = load_gazetteer()
         self.lex: Lexicon = load_lexicon()
         roles = self.lex.roles
-        self.role_nouns = frozenset(roles["roles"]["nouns"])
-        self.role_suffixes = tuple(sorted(roles["roles"]["suffixes"], key=len, reverse=True))
+        self.role_nouns = self.lex.role_nouns
+        self.role_suffixes = self.lex.role_suffixes
         self.not_roles = frozenset(roles["roles"]["not_roles"])
         self.gov_nouns = frozenset(roles["governmental"]["nouns"])
         grammar = self.lex.grammar
@@ -240,7 +240,6 @@ class ActorRuler:
                 for part in parts[:-1]:
                     surface = self.gaz.surfaces.get(part) or self.gaz.surfaces.get(part.rstrip("s"))
                     if surface is None:
-                        surface = None
                         for key, actor in actors.items():
                             if actor.kind == "person" and actor.label.split()[-1] == part:
                                 surface = Surface(part, key, "name")

@@ -18,6 +18,7 @@ from .mentions import ADJECTIVE, TokenMention, actors_of, ensure_extensions, men
 
 _PRONOUN_TAGS = {"PPER", "PDS", "PRELS"}
 _DEFINITE = {"der", "die", "das", "des", "dem", "den"}
+NOMINATIVE_PRONOUNS = {"er", "sie", "es"}  # a resolved nominative pronoun counts as a subject
 
 
 @dataclass
@@ -76,7 +77,7 @@ class Coref:
                 if m is not None:
                     new_here.append(m)
                     covered.update(range(m.start, m.end))
-                    self._remember(history, actors, m, s_idx, self._looks_like_subject(doc, m, clauses))
+                    self._remember(history, actors, m, s_idx, doc[m.start].lower_ in NOMINATIVE_PRONOUNS)
             added.extend(new_here)
         mentions.extend(added)
         mentions.sort(key=lambda m: (m.start, m.end))
@@ -89,10 +90,6 @@ class Coref:
                 continue
             history.append(_Entry(key, actor.kind, actor.gender or ("f" if actor.kind == "organization" else "n"),
                                   s_idx, m.start, subject))
-
-    @staticmethod
-    def _looks_like_subject(doc: Doc, m: TokenMention, clauses) -> bool:
-        return doc[m.start].lower_ in ("er", "sie", "es")
 
     def _candidates(self, history, s_idx, exclude: set[str]):
         return [e for e in history if s_idx - e.sentence <= self.max_sentences and e.key not in exclude]

@@ -34,17 +34,13 @@ def make_nlp(model: str | None = None, cache_dir: str | None = "default"):
             raise KgError(f"cannot load spaCy model {model!r}: {exc}") from None
         if nlp.lang != "de":
             raise KgError(f"spaCy model {model!r} is for language {nlp.lang!r}, kg needs German (de)")
-        before = nlp.pipe_names[0] if nlp.pipe_names else None
-        nlp.add_pipe("kg_sentences", first=True,
-                     config={"abbreviations": load_lexicon().grammar["sentences"]["abbreviations"]})
-        nlp.add_pipe("kg_hanta", after="kg_sentences", config={"cache_dir": cache_dir})
-        del before
-        use_model_entities = "ner" in nlp.pipe_names
     else:
         nlp = spacy.blank("de")
-        nlp.add_pipe("kg_sentences", config={"abbreviations": load_lexicon().grammar["sentences"]["abbreviations"]})
-        nlp.add_pipe("kg_hanta", config={"cache_dir": cache_dir})
-        use_model_entities = False
+    use_model_entities = "ner" in nlp.pipe_names
+    # Our sentences and tags come first, so a model's components see them too.
+    nlp.add_pipe("kg_sentences", first=True,
+                 config={"abbreviations": load_lexicon().grammar["sentences"]["abbreviations"]})
+    nlp.add_pipe("kg_hanta", after="kg_sentences", config={"cache_dir": cache_dir})
     nlp.add_pipe("kg_actors", config={"use_model_entities": use_model_entities})
     nlp.add_pipe("kg_coref")
     nlp.max_length = 5_000_000
