@@ -39,11 +39,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-TWO_HOP = """PREFIX geo: <https://w3id.org/geokg/ontology#>
-SELECT (COUNT(*) AS ?n) WHERE { ?a geo:meets ?b . ?b geo:meets ?c . FILTER(?a != ?c) }"""
+TWO_HOP = """PREFIX gkg: <https://w3id.org/geokg/ontology#>
+SELECT (COUNT(*) AS ?n) WHERE { ?a gkg:meets ?b . ?b gkg:meets ?c . FILTER(?a != ?c) }"""
 # The same two hops through the statement nodes (agent -> target -> agent of another statement).
-TWO_HOP_STATEMENTS = """PREFIX geo: <https://w3id.org/geokg/ontology#>
-SELECT (COUNT(*) AS ?n) WHERE { ?s1 geo:agent ?a ; geo:target ?b . ?s2 geo:agent ?b ; geo:target ?c . }"""
+TWO_HOP_STATEMENTS = """PREFIX gkg: <https://w3id.org/geokg/ontology#>
+SELECT (COUNT(*) AS ?n) WHERE { ?s1 gkg:agent ?a ; gkg:target ?b . ?s2 gkg:agent ?b ; gkg:target ?c . }"""
 COUNTS = (TWO_HOP, TWO_HOP_STATEMENTS)
 WORDS = ("Regierung Präsident Gespräch Treffen Verhandlungen Grenze Sanktionen Hilfe Waffen Frieden Krieg "
          "Außenminister Gipfel Woche Montag erklärte sagte die der das und mit über nach").split()
@@ -245,7 +245,7 @@ def main() -> None:
               lambda: rdflib.Graph(store="Oxigraph").parse(data=small_nt, format="ox-nt"))
 
         print("queries ...", file=sys.stderr, flush=True)
-        for title, sparql in [*EXAMPLE_QUERIES, ("2-hop join over all geo:meets (COUNT)", TWO_HOP),
+        for title, sparql in [*EXAMPLE_QUERIES, ("2-hop join over all gkg:meets (COUNT)", TWO_HOP),
                               ("2-hop join through statement nodes (COUNT)", TWO_HOP_STATEMENTS)]:
             start = time.perf_counter()
             result = list(store.query(sparql))

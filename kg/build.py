@@ -142,15 +142,15 @@ def _count(ds, summary: BuildSummary) -> None:
     modality_name = {v: k for k, v in MODALITY_TERM.items()}
     query = """
         SELECT ?rel ?mod (COUNT(DISTINCT ?s) AS ?n) WHERE {
-            ?s a geo:Statement ; geo:relation ?rel ; geo:modality ?mod .
+            ?s a gkg:Statement ; gkg:relation ?rel ; gkg:modality ?mod .
         } GROUP BY ?rel ?mod
     """
-    for row in ds.query(query, initNs={"geo": GEO._NS}):
+    for row in ds.query(query, initNs={"gkg": GEO._NS}):
         summary.statements[(relation_name.get(row.rel, str(row.rel)), modality_name.get(row.mod, str(row.mod)))] += int(row.n)
     actors = ds.query("""
         SELECT (COUNT(DISTINCT ?a) AS ?n) WHERE {
-            VALUES ?class { geo:Person geo:State geo:Organization geo:InternationalOrganization
-                            geo:GovernmentalOrganization }
+            VALUES ?class { gkg:Person gkg:State gkg:Organization gkg:InternationalOrganization
+                            gkg:GovernmentalOrganization }
             ?a a ?class .
-        }""", initNs={"geo": GEO._NS})
+        }""", initNs={"gkg": GEO._NS})
     summary.actors = int(next(iter(actors)).n)

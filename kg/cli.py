@@ -57,7 +57,7 @@ def cli() -> None:
     \b
     Typical use:
       kg build seeds/ -o output/          extract actors and relations, write RDF + HTML
-      kg query output/graph.ttl 'SELECT ?a ?b WHERE { ?a geo:meets ?b }'
+      kg query output/graph.ttl 'SELECT ?a ?b WHERE { ?a gkg:meets ?b }'
       kg eval dev/devset.jsonl            precision / recall on a gold set
 
     Every command has its own --help.

@@ -23,7 +23,7 @@ class GEO(DefinedNamespace):
     Sentence: URIRef
     Modality: URIRef
 
-    # Direct relations (also skos:Concepts of geo:RelationTypes)
+    # Direct relations (also skos:Concepts of gkg:RelationTypes)
     meets: URIRef
     warns: URIRef
     supports: URIRef

@@ -29,7 +29,7 @@ def read_query(text: str) -> str:
 
 
 def parse_binding(spec: str):
-    """'name=<iri>', 'name=geo:meets', 'name="text"@de' or 'name=42' -> (name, rdflib term).
+    """'name=<iri>', 'name=gkg:meets', 'name="text"@de' or 'name=42' -> (name, rdflib term).
 
     Values become RDF terms passed as bindings, never spliced into the query text.
     """

@@ -34,7 +34,7 @@ MODALITY_TERM = {
     "negated": GEO.Negated,
 }
 PREFIXES = {
-    "geo": str(GEO._NS),
+    "gkg": str(GEO._NS),
     "rdfs": str(RDFS),
     "owl": str(OWL),
     "skos": str(SKOS),

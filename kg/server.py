@@ -27,14 +27,14 @@ from xml.sax.saxutils import quoteattr
 
 from .errors import KgError, QueryError
 
-_PREFIXES = """PREFIX geo: <https://w3id.org/geokg/ontology#>
+_PREFIXES = """PREFIX gkg: <https://w3id.org/geokg/ontology#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 """
 
 # Shown on the HTML page and timed by bench/bench_store.py; portable (own PREFIX lines).
 EXAMPLE_QUERIES: list[tuple[str, str]] = [
     ("Who meets whom", _PREFIXES + """SELECT DISTINCT ?a ?aLabel ?b ?bLabel WHERE {
-  ?a geo:meets ?b .
+  ?a gkg:meets ?b .
   ?a rdfs:label ?aLabel .
   ?b rdfs:label ?bLabel .
   FILTER(STR(?aLabel) < STR(?bLabel))
@@ -42,31 +42,31 @@ EXAMPLE_QUERIES: list[tuple[str, str]] = [
 ORDER BY ?aLabel ?bLabel
 LIMIT 100"""),
     ("Statements with their evidence", _PREFIXES + """SELECT ?relation ?agentLabel ?targetLabel ?modality ?sentence WHERE {
-  ?st a geo:Statement ;
-      geo:relation ?relation ;
-      geo:agent ?agent ;
-      geo:modality ?modality ;
-      geo:evidence ?ev .
+  ?st a gkg:Statement ;
+      gkg:relation ?relation ;
+      gkg:agent ?agent ;
+      gkg:modality ?modality ;
+      gkg:evidence ?ev .
   ?agent rdfs:label ?agentLabel .
-  ?ev geo:text ?sentence .
-  OPTIONAL { ?st geo:target ?target . ?target rdfs:label ?targetLabel }
+  ?ev gkg:text ?sentence .
+  OPTIONAL { ?st gkg:target ?target . ?target rdfs:label ?targetLabel }
 }
 LIMIT 100"""),
     ("Most active actors", _PREFIXES + """SELECT ?agent (SAMPLE(?label) AS ?name) (COUNT(DISTINCT ?st) AS ?statements) WHERE {
-  ?st geo:agent ?agent .
+  ?st gkg:agent ?agent .
   ?agent rdfs:label ?label .
 }
 GROUP BY ?agent
 ORDER BY DESC(?statements)
 LIMIT 20"""),
     ("Two hops: who meets someone who meets X", _PREFIXES + """SELECT DISTINCT ?a ?b ?c WHERE {
-  ?a geo:meets ?b .
-  ?b geo:meets ?c .
+  ?a gkg:meets ?b .
+  ?b gkg:meets ?c .
   FILTER(?a != ?c)
 }
 LIMIT 100"""),
     ("Statements by relation and modality", _PREFIXES + """SELECT ?relation ?modality (COUNT(*) AS ?n) WHERE {
-  ?st a geo:Statement ; geo:relation ?relation ; geo:modality ?modality .
+  ?st a gkg:Statement ; gkg:relation ?relation ; gkg:modality ?modality .
 }
 GROUP BY ?relation ?modality
 ORDER BY ?relation ?modality"""),

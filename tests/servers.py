@@ -359,8 +359,8 @@ def make_hostile_result() -> DocumentResult:
         "long": LONG_NAME,
         "iri": "http://evil.example/<x>\"{}|^`",
         "iri2": "<https://w3id.org/geokg/id/person/olaf-scholz>",
-        "jsonld": '{"@id": "geo:meets", "@context": null}',
-        "curie": "geo:meets",
+        "jsonld": '{"@id": "gkg:meets", "@context": null}',
+        "curie": "gkg:meets",
     }
     actors: dict[str, Actor] = {}
     keys: dict[str, str] = {}

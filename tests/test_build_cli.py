@@ -50,14 +50,14 @@ def test_build_writes_files_and_summary(seed_out):
 def test_seed_who_meets_whom(seed_out):
     out, _ = seed_out
     rows = query(out / "graph.ttl", """
-        SELECT DISTINCT ?a ?b WHERE { ?x geo:meets ?y . ?x rdfs:label ?a . ?y rdfs:label ?b }""")
+        SELECT DISTINCT ?a ?b WHERE { ?x gkg:meets ?y . ?x rdfs:label ?a . ?y rdfs:label ?b }""")
     assert {(r["a"], r["b"]) for r in rows} == {("Donald Trump", "Wladimir Putin"), ("Wladimir Putin", "Donald Trump")}
 
 
 def test_seed_planned_meeting_in_saudi_arabia(seed_out):
     out, _ = seed_out
     rows = query(out / "graph.ttl", """
-        SELECT ?place WHERE { ?s geo:relation geo:meets ; geo:modality geo:Planned ; geo:place/rdfs:label ?place }""")
+        SELECT ?place WHERE { ?s gkg:relation gkg:meets ; gkg:modality gkg:Planned ; gkg:place/rdfs:label ?place }""")
     assert [r["place"] for r in rows] == ["Saudi-Arabien"]
 
 
@@ -86,7 +86,7 @@ def test_seed_graph_has_no_negated_direct_edges_and_no_blank_nodes(seed_out):
     text = (out / "graph.ttl").read_text(encoding="utf-8")
     assert "_:" not in text and "[" not in text.replace('"[', "")
     rows = query(out / "graph.ttl", """
-        SELECT ?a ?b WHERE { ?s geo:modality geo:Negated ; geo:relation ?r ; geo:agent ?a ; geo:target ?b .
+        SELECT ?a ?b WHERE { ?s gkg:modality gkg:Negated ; gkg:relation ?r ; gkg:agent ?a ; gkg:target ?b .
                              ?a ?r ?b }""")
     assert rows == []
 
@@ -113,7 +113,7 @@ def test_adding_a_document_merges_actors_and_keeps_the_first(tmp_path):
     rows = query(out / "graph.trig", """
         SELECT (COUNT(DISTINCT ?m) AS ?n) WHERE { ?m rdfs:label "Emmanuel Macron"@de }""")
     assert rows[0]["n"] == "1"
-    graphs = query(out / "graph.trig", "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s a geo:Statement } }")
+    graphs = query(out / "graph.trig", "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s a gkg:Statement } }")
     assert {r["g"].rsplit("/", 1)[1] for r in graphs} == {"a", "b"}
 
 
@@ -144,7 +144,7 @@ def test_bad_input_gives_one_line_and_keeps_earlier_output(kind, tmp_path, seed_
 
 @pytest.mark.parametrize("args,message", [
     (["query", "nope.ttl", "SELECT * {}"], "no such file"),
-    (["query", "{graph}", "SELECT ?x WHERE { ?x geo:meets }"], "invalid SPARQL"),
+    (["query", "{graph}", "SELECT ?x WHERE { ?x gkg:meets }"], "invalid SPARQL"),
     (["query", "{graph}", "@nope.rq"], "no such query file"),
     (["query", "{graph}", "SELECT ?a WHERE { ?a ?p ?o }", "--bind", "a"], "bad --bind"),
     (["eval", "nope.jsonl"], "no such gold file"),

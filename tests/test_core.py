@@ -84,7 +84,7 @@ def test_relation_scheme_has_cameo_and_plover():
 
 
 EXPECTED_SAMPLE = """
-@prefix geo: <https://w3id.org/geokg/ontology#> .
+@prefix gkg: <https://w3id.org/geokg/ontology#> .
 @prefix id: <https://w3id.org/geokg/id/> .
 @prefix owl: <http://www.w3.org/2002/07/owl#> .
 @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
@@ -122,16 +122,16 @@ def test_statement_node_is_isomorphic_to_expected(sample_result):
         got.add(t)
     node = iris.statement(st.doc_id, st.relation, st.agent, st.target, st.start, st.end, st.modality)
     expected = Graph().parse(data=EXPECTED_SAMPLE + f"""
-<{node}> a geo:Statement ;
-    geo:relation geo:warns ;
-    geo:agent <https://w3id.org/geokg/id/person/jan-novak> ;
-    geo:modality geo:Asserted ;
-    geo:confidence 0.85 ;
-    geo:trigger "warnte"@de ;
-    geo:document <https://w3id.org/geokg/id/doc/sample> ;
-    geo:evidence <https://w3id.org/geokg/id/doc/sample/sentence/3> ;
-    geo:beginIndex {st.start} ;
-    geo:endIndex {st.end} .
+<{node}> a gkg:Statement ;
+    gkg:relation gkg:warns ;
+    gkg:agent <https://w3id.org/geokg/id/person/jan-novak> ;
+    gkg:modality gkg:Asserted ;
+    gkg:confidence 0.85 ;
+    gkg:trigger "warnte"@de ;
+    gkg:document <https://w3id.org/geokg/id/doc/sample> ;
+    gkg:evidence <https://w3id.org/geokg/id/doc/sample/sentence/3> ;
+    gkg:beginIndex {st.start} ;
+    gkg:endIndex {st.end} .
 """, format="turtle")
     assert isomorphic(got, expected)
 

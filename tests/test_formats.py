@@ -180,9 +180,9 @@ def test_jsonld_uses_the_published_context():
     assert document["@context"] == published["@context"] == jsonld_context()
     (graph,) = document["@graph"]
     assert graph["@id"] == "geokg:doc/sample"
-    statement = next(n for n in graph["@graph"] if n.get("@type") == "Statement" and n["relation"] == "geo:warns")
+    statement = next(n for n in graph["@graph"] if n.get("@type") == "Statement" and n["relation"] == "gkg:warns")
     assert statement["agent"] == "geokg:person/jan-novak"
-    assert statement["modality"] == "geo:Asserted"
+    assert statement["modality"] == "gkg:Asserted"
     assert statement["confidence"] == "0.85" and statement["beginIndex"].isdigit()
     doc = next(n for n in graph["@graph"] if n["@id"] == "geokg:doc/sample")
     assert doc["label"] == {"@value": "sample"}  # a plain string, not German-tagged like actor labels
@@ -196,7 +196,7 @@ def test_triples_outside_named_graphs_and_json_ld_iri_corner_cases():
     assert parsed_by_oxigraph(data, "json-ld") == parsed_by_rdflib(data, "json-ld") == {
         key(ox_quad(s, p, o, None), True) for s, p, o in graph}
     assert b'"geokg://looks/absolute"' in data and b'"geokg:/double"' in data
-    graph.add((URIRef("geo:13,52"), URIRef("https://example.org/p"), Literal("y")))
+    graph.add((URIRef("gkg:13,52"), URIRef("https://example.org/p"), Literal("y")))
     with pytest.raises(KgError, match="scheme is a term"):
         serialize(graph, "json-ld")
 

@@ -64,10 +64,10 @@ def news_results() -> list[DocumentResult]:
 def expected_edges(dataset, exclude=lambda rel, mod, doc: False) -> set[tuple]:
     """(from, to, relation, modality) per distinct statement with a target, read by SPARQL (not via kg.viz)."""
     rows = dataset.query("""
-        PREFIX geo: <https://w3id.org/geokg/ontology#>
+        PREFIX gkg: <https://w3id.org/geokg/ontology#>
         SELECT DISTINCT ?a ?t ?rel ?mod ?doc WHERE { GRAPH ?g {
-          ?s a geo:Statement ; geo:agent ?a ; geo:target ?t ; geo:relation ?rel ; geo:modality ?mod ;
-             geo:document ?doc } }""")
+          ?s a gkg:Statement ; gkg:agent ?a ; gkg:target ?t ; gkg:relation ?rel ; gkg:modality ?mod ;
+             gkg:document ?doc } }""")
     out = set()
     for a, t, rel, mod, doc in rows:
         key = lambda iri: str(iri).removeprefix("https://w3id.org/geokg/id/")  # noqa: E731
@@ -127,9 +127,9 @@ def test_page_loads_offline_without_errors(browser, news):
 def test_drawn_nodes_and_edges_match_the_graph(browser, news):
     dataset, path = news
     page, log = open_page(browser, path)
-    actors = dataset.query("""PREFIX geo: <https://w3id.org/geokg/ontology#>
-        SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE { GRAPH ?g { ?s a geo:Statement .
-        { ?s geo:agent ?x } UNION { ?s geo:target ?x } } }""")
+    actors = dataset.query("""PREFIX gkg: <https://w3id.org/geokg/ontology#>
+        SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE { GRAPH ?g { ?s a gkg:Statement .
+        { ?s gkg:agent ?x } UNION { ?s gkg:target ?x } } }""")
     n_actors = int(next(iter(actors))[0])
     assert n_actors == 8
     assert page.evaluate("() => kg.network.body.nodeIndices.length") == n_actors
@@ -357,9 +357,9 @@ def test_seed_graph_page_from_kg_build(browser, tmp_path):
     dataset = open_graph_file(out / "graph.trig")
     page, log = open_page(browser, out / "graph.html")
     page.wait_for_timeout(200)
-    actors = dataset.query("""PREFIX geo: <https://w3id.org/geokg/ontology#>
-        SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE { GRAPH ?g { ?s a geo:Statement .
-        { ?s geo:agent ?x } UNION { ?s geo:target ?x } } }""")
+    actors = dataset.query("""PREFIX gkg: <https://w3id.org/geokg/ontology#>
+        SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE { GRAPH ?g { ?s a gkg:Statement .
+        { ?s gkg:agent ?x } UNION { ?s gkg:target ?x } } }""")
     assert page.evaluate("() => kg.network.body.nodeIndices.length") == int(next(iter(actors))[0])
     assert drawn_edges(page) == expected_edges(dataset, lambda rel, mod, doc: mod == "negated")
     assert ("person/donald-trump", "person/wladimir-putin", "meets", "planned") in drawn_edges(page)

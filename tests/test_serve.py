@@ -163,7 +163,7 @@ def test_get_and_both_posts_agree(server):
 
 
 def test_construct_and_describe_by_content_negotiation(server, local):
-    query = "CONSTRUCT { ?a geo:meets ?b } WHERE { ?a geo:meets ?b }"
+    query = "CONSTRUCT { ?a gkg:meets ?b } WHERE { ?a gkg:meets ?b }"
     want = {tuple(str(t) for t in (x.subject, x.predicate, x.object)) for x in local.query(query)}
     assert want
     for accept, fmt, content_type in [("text/turtle", ox.RdfFormat.TURTLE, "text/turtle"),
@@ -182,7 +182,7 @@ def test_construct_and_describe_by_content_negotiation(server, local):
 
 
 def test_ask(server):
-    for query, value in [("ASK { ?s geo:modality geo:Negated }", True), ("ASK { ?s geo:modality geo:Nope }", False)]:
+    for query, value in [("ASK { ?s gkg:modality gkg:Negated }", True), ("ASK { ?s gkg:modality gkg:Nope }", False)]:
         response = httpx.get(server.url, params={"query": query})
         assert response.status_code == 200 and response.json() == {"head": {}, "boolean": value}
         xml = httpx.get(server.url, params={"query": query}, headers={"Accept": "application/sparql-results+xml"})
@@ -296,7 +296,7 @@ def test_timeout_while_other_clients_are_served(store_dir):
             started = time.monotonic()
             slow_answer = pool.submit(httpx.get, running.url, params={"query": slow}, timeout=30)
             time.sleep(0.3)
-            fast = [pool.submit(httpx.get, running.url, params={"query": "ASK { ?s a geo:Statement }"}, timeout=30)
+            fast = [pool.submit(httpx.get, running.url, params={"query": "ASK { ?s a gkg:Statement }"}, timeout=30)
                     for _ in range(3)]
             for future in fast:
                 response = future.result()

@@ -98,7 +98,7 @@ def test_validate_cli_reports_readably(tmp_path):
     assert len(lines) == 2
     assert lines[0].startswith("Violation: geokg:person/jan-novak rdfs:label: an actor needs a non-empty German label")
     assert "[kgsh:ActorLabel]" in lines[0]
-    assert "geo:agent: a statement has exactly one agent" in lines[1] and "[kgsh:StatementAgent]" in lines[1]
+    assert "gkg:agent: a statement has exactly one agent" in lines[1] and "[kgsh:StatementAgent]" in lines[1]
     limited = kg("validate", str(broken), "--max-report", "1")
     assert limited.stdout.strip().splitlines()[-1] == "... and 1 more"
 

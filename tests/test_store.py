@@ -51,7 +51,7 @@ def test_new_store_round_trip(tmp_path):
     reopened = GraphStore.open(directory, read_only=True)
     assert reopened.documents() == {"sample": "h1"}
     assert len(reopened) == len(set(document_triples(result)))
-    meets = list(reopened.query("SELECT ?a ?b WHERE { ?a geo:meets ?b }"))
+    meets = list(reopened.query("SELECT ?a ?b WHERE { ?a gkg:meets ?b }"))
     assert {(s["a"].value, s["b"].value) for s in meets} == {
         (str(iris.actor("person/olaf-scholz")), str(iris.actor("person/emmanuel-macron"))),
         (str(iris.actor("person/emmanuel-macron")), str(iris.actor("person/olaf-scholz"))),
@@ -71,7 +71,7 @@ def test_replacing_a_document_drops_its_old_statements(tmp_path):
     store = GraphStore.open(directory, read_only=True)
     assert store.document_hash("sample") == "h2"
     assert len(store) == len(set(document_triples(smaller)))
-    assert not bool(store.query("ASK { ?a geo:meets ?b }"))
+    assert not bool(store.query("ASK { ?a gkg:meets ?b }"))
 
 
 def test_actors_merge_across_documents_and_removal_keeps_shared_ones(tmp_path):
@@ -81,7 +81,7 @@ def test_actors_merge_across_documents_and_removal_keeps_shared_ones(tmp_path):
     scholz = URIRef(iris.actor("person/olaf-scholz"))
     rows = list(store.query("SELECT * WHERE { ?a rdfs:label ?label }", {"a": scholz}))
     assert [r["label"].value for r in rows] == ["Olaf Scholz"]  # one actor, one label, in the union
-    graphs = list(store.query("SELECT DISTINCT ?g ?a WHERE { GRAPH ?g { ?a a geo:Person } }", {"a": scholz}))
+    graphs = list(store.query("SELECT DISTINCT ?g ?a WHERE { GRAPH ?g { ?a a gkg:Person } }", {"a": scholz}))
     assert len(graphs) == 2  # described in both document graphs
 
     assert run_kg("remove", "sample", "--store", str(directory)).returncode == 0

@@ -243,7 +243,7 @@ def test_kg_html_command(sample_dataset, tmp_path):
     (["missing.ttl"], "missing.ttl: no such file"),
     (["notes.txt"], "unknown graph file type"),
     (["empty.ttl"], "empty graph file"),
-    (["onto.ttl"], "no geo:Statement"),
+    (["onto.ttl"], "no gkg:Statement"),
     ([], "exactly one"),
     (["graph.trig", "--store", "store"], "exactly one"),
 ])
@@ -251,7 +251,7 @@ def test_kg_html_errors_are_one_line(sample_dataset, tmp_path, args, message):
     sample_dataset.serialize(tmp_path / "graph.trig", format="trig")
     (tmp_path / "notes.txt").write_text("x")
     (tmp_path / "empty.ttl").write_text("")
-    (tmp_path / "onto.ttl").write_text("@prefix geo: <https://w3id.org/geokg/ontology#> . geo:meets a geo:X .\n")
+    (tmp_path / "onto.ttl").write_text("@prefix gkg: <https://w3id.org/geokg/ontology#> . gkg:meets a gkg:X .\n")
     done = run_kg("html", *args, "-o", str(tmp_path / "out.html"), cwd=tmp_path)
     assert done.returncode == 1
     lines = done.stderr.strip().splitlines()

@@ -59,7 +59,7 @@ def register(cli: click.Group) -> None:
         model = graph_model(dataset)
         source = graph.name if graph is not None else store.name
         if not model.statements:
-            raise KgError(f"{source}: no geo:Statement with an agent and a relation; is this a kg graph?")
+            raise KgError(f"{source}: no gkg:Statement with an agent and a relation; is this a kg graph?")
         if output.is_dir():
             raise KgError(f"{output}: is a folder, expected an .html file name")
         html = render_html(model, max_nodes=max_nodes, physics=physics, title=title or f"kg graph – {source}")

@@ -14,22 +14,22 @@ import click
               type=click.Choice(["table", "csv", "tsv", "json", "xml"]),
               help="Result format (SELECT/ASK); CONSTRUCT/DESCRIBE print Turtle (N-Triples for csv/tsv).")
 @click.option("--bind", "binds", multiple=True, metavar="NAME=VALUE",
-              help="Bind a variable safely (no string splicing): NAME=<iri>, NAME=geo:meets, "
+              help="Bind a variable safely (no string splicing): NAME=<iri>, NAME=gkg:meets, "
                    "NAME='\"text\"@de' or NAME=42. The variable must be in the SELECT clause. Repeatable.")
 def query_command(graph, query, store_dir, fmt, binds) -> None:
     """Run a SPARQL 1.1 query on GRAPH (.ttl, .trig, .nt, .nq, .jsonld) or on --store.
 
     QUERY is the query text or @FILE (e.g. @questions/who-supports-whom.rq). The default
     graph is the merge of all document graphs (each triple once); GRAPH ?g sees each
-    document. These prefixes are pre-bound: geo: (the kg ontology), rdfs:, owl:, skos:,
+    document. These prefixes are pre-bound: gkg: (the kg ontology), rdfs:, owl:, skos:,
     xsd:, wd: (Wikidata entities).
 
     \b
     Examples:
-      kg query output/graph.ttl 'SELECT ?a ?b WHERE { ?a geo:meets ?b }'
+      kg query output/graph.ttl 'SELECT ?a ?b WHERE { ?a gkg:meets ?b }'
       kg query output/graph.ttl @questions/who-supports-whom.rq --format csv
       kg query output/graph.trig @questions/warnings.rq --bind who='"Kyrylo Budanow"@de'
-      kg query --store output/store 'ASK { ?s geo:modality geo:Negated }'
+      kg query --store output/store 'ASK { ?s gkg:modality gkg:Negated }'
     """
     from ..query import format_result, parse_binding, read_query
     from ..store import GraphStore, query_graph_file

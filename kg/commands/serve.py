@@ -36,7 +36,7 @@ def serve_command(store: Path | None, host: str, port: int, allow_update: bool, 
     application/n-triples, chosen by the Accept header or by ?format= (json, xml, csv,
     tsv, turtle, nt). The default graph is the merge of all documents (each triple
     once) and GRAPH ?g reaches each document; default-graph-uri and named-graph-uri are
-    honoured. The prefixes geo:, rdfs:, owl:, skos:, xsd: and wd: are predeclared.
+    honoured. The prefixes gkg:, rdfs:, owl:, skos:, xsd: and wd: are predeclared.
     CORS is open so that browser clients (YASGUI) can connect; http://HOST:PORT/ is a
     page with a query box and example queries.
 
@@ -55,7 +55,7 @@ def serve_command(store: Path | None, host: str, port: int, allow_update: bool, 
       kg serve                                  # output/store on 127.0.0.1:7878
       kg serve --store /data/kg/store --port 8890 --timeout 10
       curl -H 'Accept: text/csv' --data-urlencode \\
-        'query=SELECT ?a ?b WHERE { ?a geo:meets ?b }' http://127.0.0.1:7878/sparql
+        'query=SELECT ?a ?b WHERE { ?a gkg:meets ?b }' http://127.0.0.1:7878/sparql
     """
     from ..server import Settings, make_server
     from ..store import DEFAULT_STORE, GraphStore

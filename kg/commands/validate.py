@@ -11,7 +11,7 @@ from ..errors import KgError
 
 _SH = "http://www.w3.org/ns/shacl#"
 _SHORT = {
-    "https://w3id.org/geokg/ontology#": "geo:",
+    "https://w3id.org/geokg/ontology#": "gkg:",
     "https://w3id.org/geokg/shapes#": "kgsh:",
     "https://w3id.org/geokg/id/": "geokg:",
     "http://www.w3.org/2000/01/rdf-schema#": "rdfs:",

@@ -39,7 +39,7 @@ class VizActor:
     aliases: tuple[str, ...] = ()
     wikidata: str | None = None  # QID
     role: str | None = None
-    country: str | None = None  # label of geo:country
+    country: str | None = None  # label of gkg:country
 
 
 @dataclass(frozen=True)
@@ -52,7 +52,7 @@ class VizDocument:
 
 @dataclass(frozen=True)
 class VizStatement:
-    """One geo:Statement; actor fields hold VizActor keys, evidence the sentence texts."""
+    """One gkg:Statement; actor fields hold VizActor keys, evidence the sentence texts."""
 
     iri: str
     relation: str  # local name: meets | warns | supports | demands (others kept as found)
