@@ -66,6 +66,8 @@ class Statement:
     reported_by: str | None = None
     place: str | None = None
     time: str | None = None
+    lemma: str | None = None  # trigger lemma ("treffen", "Telefonat", "zusammentreffen")
+    tense: str | None = None  # past | present | future of the trigger's clause
 
     def __post_init__(self) -> None:
         if self.relation not in RELATIONS:

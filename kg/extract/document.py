@@ -48,6 +48,7 @@ def extract_document(doc: Doc, doc_id: str, path: str) -> DocumentResult:
             relation=f.relation, agent=f.agent, target=f.target, modality=f.modality,
             confidence=f.confidence, doc_id=doc_id, sentence=index_of.get(f.sentence.start, 0),
             start=start, end=end, trigger=f.trigger, reported_by=f.reported_by, place=f.place, time=f.time,
+            lemma=f.lemma, tense=f.tense,
         ))
     return DocumentResult(doc_id, path, doc.text, sentences, dict(actors), records, statements)
 

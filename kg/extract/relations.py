@@ -4,7 +4,7 @@ attribution, place and time. Pure functions over a processed Doc.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from spacy.tokens import Doc, Span
 
@@ -12,6 +12,7 @@ from ..lexicon import Lexicon, NounTrigger, VerbTrigger
 from ..nlp.mentions import COMPOUND, PLACE, TokenMention
 from .clauses import (FINITE, Clause, Unit, aux_lemmas, build_clauses, content_verb, is_passive, prep_lemma,
                       resolve_der)
+from .tense import verb_tense
 
 TEMPORAL_PREPS = {"nach", "bei", "vor", "während", "seit"}
 OBJECT_CONTROL = {"auffordern", "bitten", "drängen", "ermutigen", "ermahnen", "überreden", "zwingen", "einladen"}
@@ -32,6 +33,8 @@ class Found:
     reported_by: str | None = None
     place: str | None = None
     time: str | None = None
+    lemma: str | None = None  # the trigger's lemma (a separated particle joined on)
+    tense: str | None = None  # past | present | future of the trigger's clause
 
 
 class Extractor:
@@ -75,8 +78,12 @@ class Extractor:
             for idx, cl in enumerate(clauses):
                 if self._is_content_clause(doc, clauses, idx):
                     continue
-                found.extend(self._verb_statements(doc, sent, clauses, idx, source))
-                found.extend(self._noun_statements(doc, sent, clauses, idx, sent_mentions, source))
+                tense = verb_tense(doc, cl.verbs)
+                _, verb_lemma = content_verb(doc, cl)
+                found.extend(replace(f, lemma=verb_lemma, tense=tense)
+                             for f in self._verb_statements(doc, sent, clauses, idx, source))
+                found.extend(replace(f, lemma=doc[f.tokens[0]].lemma_.split("-")[-1], tense=tense)
+                             for f in self._noun_statements(doc, sent, clauses, idx, sent_mentions, source))
         return _dedupe(found)
 
     # -- clause-level helpers ------------------------------------------
