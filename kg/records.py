@@ -80,6 +80,16 @@ class Statement:
             raise ValueError(f"confidence out of range: {self.confidence}")
 
 
+@dataclass(frozen=True)
+class DocumentMeta:
+    """What is known of a document besides its text (never guessed, e.g. from a file's mtime)."""
+
+    title: str | None = None
+    date: str | None = None  # publication date, ISO 8601 "YYYY-MM-DD"
+    url: str | None = None
+    source: str | None = None  # publisher or corpus name
+
+
 @dataclass
 class DocumentResult:
     """Everything extracted from one document."""
@@ -91,3 +101,4 @@ class DocumentResult:
     actors: dict[str, Actor] = field(default_factory=dict)
     mentions: list[Mention] = field(default_factory=list)
     statements: list[Statement] = field(default_factory=list)
+    meta: DocumentMeta = field(default_factory=DocumentMeta)
