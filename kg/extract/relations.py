@@ -509,22 +509,11 @@ class Extractor:
         return [m for m in (doc._.kg_mentions or []) if m.start == k or (m.start == k + 1 and doc[k].tag_ == "ART")]
 
     def _time(self, doc: Doc, cl: Clause) -> str | None:
-        for k in range(cl.start, cl.end):
-            t = doc[k]
-            if t.lower_ in self.time_relative and t.tag_ == "ADV":
-                return t.text
-            if t.text in self.time_heads:
-                a = k
-                while a > cl.start and (doc[a - 1].text in self.time_openers or doc[a - 1].tag_ in ("CARD", "ADJA")
-                                        or doc[a - 1].text.rstrip(".").isdigit()):
-                    a -= 1
-                b = k + 1
-                while b < cl.end and doc[b].text.isdigit() and len(doc[b].text) == 4:
-                    b += 1
-                if a == k and t.text not in self.time_heads:
-                    continue
-                return doc[a:b].text
-        return None
+        from .timex import find_time_expression  # the time words live in ontology/lexicon/time.toml
+
+        tokens = doc[cl.start:cl.end]
+        span = find_time_expression([t.text for t in tokens], [t.tag_ for t in tokens])
+        return tokens[span[0]:span[1]].text if span else None
 
     # -- records -------------------------------------------------------------
     @staticmethod
