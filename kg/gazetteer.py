@@ -30,6 +30,17 @@ class Gazetteer:
     surfaces: dict[str, Surface] = field(default_factory=dict)
     adjectives: dict[str, str] = field(default_factory=dict)  # stem (lower) -> state key
     prefixes: dict[str, str] = field(default_factory=dict)  # "US" in "US-Präsident" -> actor key
+    _by_country: dict[str, list[Actor]] | None = field(default=None, repr=False, compare=False)
+
+    def persons_of(self, country: str) -> list[Actor]:
+        """Gazetteer persons whose country is `country` (an actor key)."""
+        if self._by_country is None:
+            index: dict[str, list[Actor]] = {}
+            for actor in self.actors.values():
+                if actor.kind == "person" and actor.country:
+                    index.setdefault(actor.country, []).append(actor)
+            self._by_country = index
+        return self._by_country.get(country, [])
 
     def add_surface(self, surface: Surface) -> None:
         old = self.surfaces.get(surface.text)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache, cached_property
 
 from .errors import KgError
@@ -34,6 +34,15 @@ class NounTrigger:
     relation: str
     args: tuple[str, ...]
     confidence: float
+    compound: bool = False  # also as a compound head: "Krisentreffen", "Telefongespräch"
+
+
+@dataclass(frozen=True)
+class LightVerb:
+    """A verb that takes a trigger noun as its object without a meaning of its own."""
+
+    verb: str
+    with_words: frozenset[str] = frozenset()  # words the clause must hold: {"zum", "Ausdruck"}
 
 
 @dataclass(frozen=True)
@@ -43,6 +52,26 @@ class Lexicon:
     governors: dict[str, str]  # verb lemma -> modality it imposes on a governed trigger
     grammar: dict
     roles: dict
+
+    light_verbs: dict[str, list[LightVerb]] = field(default_factory=dict)  # relation -> constructions
+
+    def is_light_verb(self, relation: str, lemma: str | None, doc, clause) -> bool:
+        """The clause's verb carries a trigger noun of `relation` as its object: "ein Telefonat
+        führen", "seine Unterstützung zum Ausdruck bringen"."""
+        for lv in self.light_verbs.get(relation, ()):
+            if lv.verb == lemma and (not lv.with_words or lv.with_words <= {doc[k].text for k in range(clause.start, clause.end)}):
+                return True
+        return False
+
+    def noun(self, text: str, lemma: str) -> NounTrigger | None:
+        """The noun trigger for a word, also as the head of a compound ("Krisentreffen")."""
+        found = self.nouns.get(text) or self.nouns.get(lemma)
+        if found is not None:
+            return found
+        for head in self.compound_heads:
+            if len(text) > len(head) + 2 and text.endswith(head.lower()) and text[:1].isupper():
+                return self.nouns[head]
+        return None
 
     def words(self, section: str, key: str) -> frozenset[str]:
         return frozenset(self.grammar[section][key])
@@ -60,8 +89,27 @@ class Lexicon:
         return False
 
     @cached_property
+    def compound_heads(self) -> tuple[str, ...]:
+        """Noun triggers that also count as the last part of a compound, longest first."""
+        return tuple(sorted((n for n, t in self.nouns.items() if t.compound), key=len, reverse=True))
+
+    @cached_property
     def role_nouns(self) -> frozenset[str]:
         return frozenset(self.roles["roles"]["nouns"])
+
+    @cached_property
+    def speech_verbs(self) -> frozenset[str]:
+        return frozenset(self.grammar["attribution"]["speech_verbs"])
+
+    def is_reporting_verb(self, lemma: str) -> bool:
+        """Verbs that follow a quote with the speaker after them: "…, sagte/forderte/warnte X"."""
+        return lemma in self.speech_verbs or any(
+            e.relation in ("warns", "demands") for e in self.verbs.get(lemma, ()))
+
+    @cached_property
+    def time_nouns(self) -> frozenset[str]:
+        t = self.grammar["time"]
+        return frozenset(t["weekdays"] + t["months"] + t.get("nouns", []))
 
     @cached_property
     def role_suffixes(self) -> tuple[str, ...]:
@@ -109,10 +157,17 @@ def load_lexicon() -> Lexicon:
         )
     nouns: dict[str, NounTrigger] = {}
     for entry in triggers.get("noun", []):
+        heads = set(entry.get("compound_heads", ()))
         for lemma in entry["lemmas"]:
-            nouns[lemma] = NounTrigger(lemma, entry["relation"], tuple(entry["args"]), float(entry["confidence"]))
+            nouns[lemma] = NounTrigger(lemma, entry["relation"], tuple(entry["args"]), float(entry["confidence"]),
+                                       compound=lemma in heads)
+    light_verbs: dict[str, list[LightVerb]] = {}
+    for entry in triggers.get("light_verb", []):
+        for relation in entry["relations"]:
+            light_verbs.setdefault(relation, []).append(
+                LightVerb(entry["verb"], frozenset(entry.get("with_words", ()))))
     governors: dict[str, str] = {}
     for modality, lemmas in triggers.get("governors", {}).items():
         for lemma in lemmas:
             governors[lemma] = modality
-    return Lexicon(verbs, nouns, governors, _load_toml("grammar.toml"), _load_toml("roles.toml"))
+    return Lexicon(verbs, nouns, governors, _load_toml("grammar.toml"), _load_toml("roles.toml"), light_verbs)

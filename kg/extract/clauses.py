@@ -101,12 +101,13 @@ def _segments(sent: Span) -> list[tuple[int, int]]:
                     pieces.append(k)
         pieces.append(b)
         out.extend((x, y) for x, y in zip(pieces, pieces[1:]) if y > x)
-    # Verbless pieces (appositions, enumerations) belong to a neighbour.
+    # Verbless pieces (appositions, enumerations) belong to a neighbour; so does the closing
+    # verb bracket after an apposition ("Lula hat seinen Amtskollegen, Gustavo Petro, empfangen").
     merged: list[list[int]] = []
     for a, b in out:
         has_verb = any(_is_verb(doc[x].tag_) for x in range(a, b))
         content = [doc[x] for x in range(a, b) if not doc[x].is_punct]
-        if merged and (not has_verb or not content):
+        if merged and (not has_verb or not content or _closes_bracket(doc, merged[-1], a, b)):
             merged[-1][1] = b
         else:
             merged.append([a, b])
@@ -117,6 +118,22 @@ def _segments(sent: Span) -> list[tuple[int, int]]:
         merged[1][0] = merged[0][0]
         merged.pop(0)
     return [(a, b) for a, b in merged]
+
+
+def _closes_bracket(doc: Doc, prev: list[int], a: int, b: int) -> bool:
+    """Piece a..b only holds the non-finite end of the previous piece's verb bracket.
+
+    The previous piece has a finite auxiliary or modal and no verb of its own after it;
+    this one has non-finite verbs only, no zu, and opens no subordinate or relative clause
+    (whose own finite verb would stand at its end)."""
+    verbs = [x for x in range(a, b) if _is_verb(doc[x].tag_)]
+    if not verbs or any(doc[x].tag_ in FINITE for x in verbs) or any(doc[x].tag_ in ("PTKZU", "VVIZU") for x in range(a, b)):
+        return False
+    first = _first_word(doc, a, b)
+    if first is None or doc[first].tag_ in ("KOUS", "KOUI", "PRELS", "PRELAT", "PWAV", "PWS", "KON"):
+        return False
+    prev_verbs = [x for x in range(prev[0], prev[1]) if _is_verb(doc[x].tag_)]
+    return len(prev_verbs) == 1 and doc[prev_verbs[0]].tag_ in ("VAFIN", "VMFIN")
 
 
 def looks_relative(doc: Doc, a: int, b: int) -> bool:
@@ -158,7 +175,9 @@ def build_clauses(sent: Span, mentions: list[TokenMention]) -> list[Clause]:
         if first is not None:
             ftag = doc[first].tag_
             nxt = doc[first + 1] if first + 1 < b else None
-            if ftag in ("KOUS", "KOUI"):
+            if ftag == "KOUI" and finite is None:
+                kind, comp = "inf", doc[first].lower_  # "um … zu", "ohne … zu": subject control
+            elif ftag in ("KOUS", "KOUI"):
                 kind, comp = "sub", doc[first].lower_
             elif ftag in ("PRELS", "PRELAT", "PWAV", "PWS") or (ftag in ("APPR", "APPRART") and nxt is not None and nxt.tag_ in ("PRELS", "PRELAT", "PWS")) \
                     or looks_relative(doc, a, b):
@@ -168,6 +187,10 @@ def build_clauses(sent: Span, mentions: list[TokenMention]) -> list[Clause]:
         has_zu = any(doc[k].tag_ in ("PTKZU", "VVIZU") for k in range(a, b))
         if kind in ("main", "coord") and finite is None and has_zu:
             kind = "inf"
+        if kind == "main" and clauses and first == finite and finite is not None and doc[a].text == "," \
+                and clauses[-1].kind in ("main", "coord") and clauses[-1].finite is not None \
+                and not load_lexicon().is_reporting_verb(doc[finite].lemma_):
+            kind = "coord"  # "Deutschland setze … fort, unterstütze das Land …": the subject is shared
         clauses.append(Clause(a, b, kind, finite, verbs, particle, comp))
     # Parents: subordinate, relative and infinitive clauses hang off the nearest main clause.
     for idx, cl in enumerate(clauses):
@@ -213,15 +236,30 @@ def _np_left_edge(doc: Doc, start: int, lo: int, appositive: bool = True) -> int
     """Index of the token before the NP that ends with the actor at `start`.
 
     Skips articles, adjectives and, for a person, one appositive head noun ("dem
-    japanischen Regierungschef Fumio Kishida", "Indiens Premierminister Narendra Modi");
-    a genitive after a noun ("vor einem Angriff Russlands") is not such an apposition."""
+    japanischen Regierungschef Fumio Kishida", "Indiens Premierminister Narendra Modi"),
+    also across an apposition comma ("seinen Amtskollegen, Gustavo Petro", "der Präsident
+    Brasiliens, Lula"); a genitive after a noun ("vor einem Angriff Russlands") is not
+    such an apposition."""
+    lex = load_lexicon()
     k = start - 1
-    if appositive and k >= lo and doc[k].tag_ == "NN" and load_lexicon().is_role(doc[k].text):
+    if appositive and k > lo and doc[k].text == ",":
+        j = k - 1
+        if j > lo and doc[j].tag_ == "NE" and doc[j].text.endswith("s") and lex.is_role(doc[j - 1].text):
+            j -= 1  # "der Präsident Brasiliens, Lula"
+        if doc[j].tag_ == "NN" and lex.is_role(doc[j].text):
+            k = j
+    if appositive and k >= lo and doc[k].tag_ == "NN" and lex.is_role(doc[k].text):
         k -= 1
         if k >= lo and doc[k].tag_ == "NE" and doc[k].text.endswith("s"):
             k -= 1  # genitive name before the head noun: "Senegals Präsidenten"
-    while k >= lo and doc[k].tag_ in NP_INNER:
-        k -= 1
+    while k >= lo:
+        if doc[k].tag_ in NP_INNER:
+            k -= 1
+        elif (doc[k].text == "," or doc[k].tag_ == "KON") and k - 1 >= lo and doc[k - 1].tag_ == "ADJA" \
+                and doc[k + 1].tag_ == "ADJA":
+            k -= 1  # coordinated adjectives: "seinen ukrainischen, russischen und französischen Kollegen"
+        else:
+            break
     return k
 
 
@@ -235,18 +273,23 @@ def prep_lemma(tok) -> str:
 
 def _governing_prep(doc: Doc, start: int, lo: int, appositive: bool = True) -> tuple[str | None, int | None]:
     k = _np_left_edge(doc, start, lo, appositive)
+    if k >= lo and doc[k].lower_ in UNIT_JOINERS - {"noch"}:
+        # Second conjunct after a non-actor noun phrase: "mit mehreren Kollegen und der
+        # EU-Außenbeauftragten Kaja Kallas" shares the preposition.
+        j = k - 1
+        while j >= lo and j > k - 6 and (doc[j].tag_ in NP_INNER or doc[j].tag_ == "NN"):
+            j -= 1
+        if j < k - 1 and j >= lo and doc[j].tag_ in ("APPR", "APPRART") and doc[j + 1].tag_ != "KON":
+            return prep_lemma(doc[j]), j
     if k >= lo and doc[k].tag_ in ("APPR", "APPRART"):
         return prep_lemma(doc[k]), k
     return None, None
 
 
 def _case_cue(doc: Doc, start: int, lo: int, appositive: bool = True) -> str | None:
-    k = start - 1
-    if appositive and k >= lo and doc[k].tag_ == "NN" and load_lexicon().is_role(doc[k].text):
-        k -= 1
-    while k >= lo and doc[k].tag_ in ("ADJA", "ADJD", "ADV", "CARD"):
-        k -= 1
-    if k >= lo and doc[k].tag_ in ("ART", "PDAT", "PIAT", "PPOSAT"):
+    left = _np_left_edge(doc, start, lo, appositive)
+    k = next((x for x in range(left + 1, start) if doc[x].tag_ in ("ART", "PDAT", "PIAT", "PPOSAT")), None)
+    if k is not None:
         word = doc[k].lower_
         if word in ACC_DET:
             return "acc"
@@ -268,13 +311,25 @@ def _case_cue(doc: Doc, start: int, lo: int, appositive: bool = True) -> str | N
 
 def _units(doc: Doc, cl: Clause, mentions: list[TokenMention]) -> list[Unit]:
     inside = [m for m in mentions if cl.start <= m.start and m.end <= cl.end and m.is_actor]
+    # A mention inside a longer one is part of it ("Japans" in "Japans Regierungschef").
+    inside = [m for m in inside if not any(o is not m and o.start <= m.start and m.end <= o.end
+                                           and o.end - o.start > m.end - m.start for o in inside)]
+    # A genitive possessor of a role noun before a person is part of that person's phrase:
+    # "Kanadas Premier Mark Carney, Indiens Regierungschef Narendra Modi".
+    lex = load_lexicon()
+    starts = {m.start for m in inside}
+    possessors = {id(m) for m in inside if m.genitive and m.end + 1 < cl.end and doc[m.end].tag_ == "NN"
+                  and lex.is_role(doc[m.end].text) and m.end + 1 in starts}
+    possessor_tokens = {k for m in inside if id(m) in possessors for k in range(m.start, m.end)}
+    inside = [m for m in inside if id(m) not in possessors]
     units: list[Unit] = []
     for m in inside:
         if units:
             last = units[-1]
             gap = list(doc[last.end:m.start])
             # "A und B", "A, B und C", "A und seinen ägyptischen Amtskollegen B"
-            joined = bool(gap) and all(t.lower_ in UNIT_JOINERS or t.tag_ in JOIN_GAP_TAGS for t in gap) \
+            joined = bool(gap) and all(t.lower_ in UNIT_JOINERS or t.tag_ in JOIN_GAP_TAGS or t.i in possessor_tokens
+                                       for t in gap) \
                 and any(t.lower_ in UNIT_JOINERS for t in gap) and len(gap) <= 6
             if joined and not m.genitive and not last.mentions[-1].genitive:
                 last.mentions.append(m)
@@ -326,7 +381,19 @@ def _subject(doc: Doc, cl: Clause) -> Unit | None:
         vorfeld = [u for u in cores if u.end <= cl.finite]
         if vorfeld:
             return vorfeld[0]
+        if _vorfeld_noun_phrase(doc, cl) and not any(u.case == "nom" for u in cores):
+            return None  # "Die Regierung hat Kanadas Premier empfangen": the subject is no actor
     return cores[0]
+
+
+def _vorfeld_noun_phrase(doc: Doc, cl: Clause) -> bool:
+    """A bare noun phrase (no preposition, not a time noun) before the finite verb."""
+    time_words = load_lexicon().time_nouns
+    first = _first_word(doc, cl.start, cl.finite)
+    if first is None or doc[first].tag_ in ("APPR", "APPRART", "KOUS", "ADV", "PAV"):
+        return False
+    return any(doc[x].tag_ == "NN" and doc[x].text not in time_words for x in range(first, cl.finite)) \
+        and not any(doc[x].tag_ in ("APPR", "APPRART", "KOUS", "PWAV") for x in range(first, cl.finite))
 
 
 def content_verb(doc: Doc, cl: Clause) -> tuple[int | None, str | None]:

@@ -14,7 +14,6 @@ from .clauses import (FINITE, Clause, Unit, aux_lemmas, build_clauses, content_v
                       resolve_der)
 from .tense import verb_tense
 
-TEMPORAL_PREPS = {"nach", "bei", "vor", "während", "seit"}
 OBJECT_CONTROL = {"auffordern", "bitten", "drängen", "ermutigen", "ermahnen", "überreden", "zwingen", "einladen"}
 
 
@@ -47,6 +46,8 @@ class Extractor:
         self.neg_particles = frozenset(g["negation"]["particles"])
         self.neg_dets = frozenset(g["negation"]["determiners"])
         self.not_after = frozenset(g["negation"]["not_after"])
+        self.negating_complementizers = frozenset(g["negation"]["complementizers"])
+        self.recipient_auxiliaries = frozenset(g["voice"]["recipient_auxiliaries"])
         m = g["modality"]
         self.planned_modals = frozenset(m["planned_modals"])
         self.possible_modals = frozenset(m["possible_modals"])
@@ -61,6 +62,9 @@ class Extractor:
         self.source_preps = frozenset(a["prepositions"])
         self.source_posts = frozenset(a["postpositions"])
         self.source_nouns = frozenset(a["source_nouns"])
+        p = g["participation"]
+        self.adjunct_preps = frozenset(p["adjunct_prepositions"])
+        self.non_participation = frozenset(p["blocking_nouns"])
         t = g["time"]
         self.time_heads = frozenset(t["weekdays"] + t["months"])
         self.time_relative = frozenset(t["relative"])
@@ -200,12 +204,14 @@ class Extractor:
             parent = clauses[cl.parent]
             _, plemma = content_verb(doc, parent)
             gov = self.lex.governors.get(plemma or "")
+            if cl.kind == "inf" and cl.complementizer in self.negating_complementizers:
+                return "negated"  # "reiste ab, ohne Putin getroffen zu haben"
             if cl.kind == "inf" and gov in ("negated", "planned", "possible"):
                 if gov == "negated":
-                    return "negated"
+                    return "possible" if self._has_negation(doc, parent) else "negated"
                 possible |= gov == "possible"
                 planned |= gov == "planned"
-            if cl.kind == "inf" and self._has_negation(doc, parent):
+            if cl.kind == "inf" and self._has_negation(doc, parent) and cl.complementizer is None:
                 return "negated"
             if cl.kind == "sub" and cl.complementizer == "dass" and gov == "negated":
                 return "negated"  # "Der Kreml dementierte, dass Putin Trump getroffen habe"
@@ -283,6 +289,13 @@ class Extractor:
                 # "Teheran müsse die Anreicherung stoppen, forderte Barrot": the addressee is the
                 # subject of the quoted demand.
                 target_units = [clauses[idx - 1].subject]
+            if not target_units and entry.relation == "demands":
+                # "Peking fordere, dass Manila die Manöver beende": the addressee is the subject of
+                # the demanded content.
+                content = next((c for c in clauses[idx + 1:] if c.parent == idx and c.kind == "sub"
+                                and c.complementizer == "dass"), None)
+                if content is not None and content.subject is not None and not content.subject_inherited:
+                    target_units = [content.subject]
             targets = [k for u in target_units for k in u.actors] or ([None] if "none" in entry.target else [])
             if entry.target_kinds:
                 targets = [t for t in targets if t is None or self.actors[t].kind in entry.target_kinds]
@@ -308,6 +321,12 @@ class Extractor:
             if agent is None:
                 return None, [], True
             return agent, [patient] if patient is not None and "obj" in entry.target else [], True
+        if self._recipient_passive(doc, cl):
+            # "Die Ukraine bekam Drohnen aus Iran geliefert": the subject receives, the giver is in a PP.
+            giver = next((u for u in cl.units if u.prep in ("von", "aus", "durch")), None)
+            if giver is None or cl.subject is None or cl.subject is giver or entry.relation != "supports":
+                return None, [], True
+            return giver, [cl.subject], True
         if entry.agent_from:
             # Converse: "Die Ukraine erhält Kampfjets aus Belgien" -> Belgien supports Ukraine.
             supplier = next((u for u in cl.units if u.prep in entry.agent_from), None)
@@ -344,6 +363,12 @@ class Extractor:
         if not targets and "none" not in entry.target:
             return None, [], False
         return subject, targets, False
+
+    def _recipient_passive(self, doc: Doc, cl: Clause) -> bool:
+        """bekommen/erhalten/kriegen + participle: "bekam Waffen geliefert"."""
+        tok, _ = content_verb(doc, cl)
+        return tok is not None and doc[tok].tag_ == "VVPP" and any(
+            doc[k].lemma_ in self.recipient_auxiliaries and k != tok for k in cl.verbs)
 
     def _object_case(self, u: Unit) -> str | None:
         if u.case == "der":
@@ -383,7 +408,7 @@ class Extractor:
                 continue
             if t.tag_ != "NN":
                 continue
-            trig = self.lex.nouns.get(t.text) or self.lex.nouns.get(t.lemma_)
+            trig = self.lex.noun(t.text, t.lemma_)
             if trig is None:
                 continue
             out.extend(self._noun_trigger(doc, sent, clauses, idx, k, trig, source))
@@ -416,10 +441,12 @@ class Extractor:
             targets = [cands[0]]
             break
         _, verb_lemma = content_verb(doc, cl)
-        governed = verb_lemma in self.lex.governors
+        light = self.lex.is_light_verb(trig.relation, verb_lemma, doc, cl)
+        governed = verb_lemma in self.lex.governors or light
         prep_before, _ = _noun_prep(doc, k, cl.start)
-        if pair is None and not targets and trig.relation == "meets" and governed and cl.subject is not None \
-                and len(cl.subject.actors) >= 2 and prep_before is None:
+        adjunct = prep_before in self.adjunct_preps and not self._blocks_participation(doc, cl)
+        if pair is None and not targets and trig.relation == "meets" and cl.subject is not None \
+                and len(cl.subject.actors) >= 2 and ((governed and prep_before is None) or adjunct):
             # "Washington und Peking führten Gespräche": the coordinated subject meets.
             pair = (cl.subject.actors[0], cl.subject.actors[1])
             agent_unit = cl.subject
@@ -435,8 +462,8 @@ class Extractor:
             elif after_gen and after_gen[0] not in targets:
                 agent_unit = after_gen[0]
             elif cl.subject is not None and cl.subject not in targets and (
-                    (governed and prep_before is None and cl.subject.end <= k) or
-                    (trig.relation == "meets" and prep_before in TEMPORAL_PREPS)):
+                    (governed and prep_before is None and (cl.subject.end <= k or light)) or
+                    (trig.relation == "meets" and adjunct)):
                 # "Putin lehnte ein Treffen mit X ab"; "Nach einem Telefonat mit X warnte Biden …"
                 agent_unit = cl.subject
                 governed_by_subject = True
@@ -465,6 +492,10 @@ class Extractor:
                                        sent, agent_unit, tu, k, trigger_text, reported, place, time))
         return out
 
+    def _blocks_participation(self, doc: Doc, cl: Clause) -> bool:
+        """"Taiwan spielte bei dem Treffen mit Xi keine Rolle": the subject took no part."""
+        return any(doc[x].text in self.non_participation for x in range(cl.start, cl.end))
+
     def _noun_modality(self, doc, clauses, idx, k) -> str:
         cl = clauses[idx]
         planned_adj = False
@@ -482,7 +513,8 @@ class Extractor:
         _, lemma = content_verb(doc, cl)
         gov = self.lex.governors.get(lemma or "")
         if gov == "negated":
-            return "negated"
+            # "Ein Treffen wird nicht ausgeschlossen": a negated negation leaves it open.
+            return "possible" if self._has_negation(doc, cl) else "negated"
         clause_mod = self._clause_modality(doc, clauses, idx)
         if clause_mod == "negated":
             return "negated"

@@ -41,6 +41,10 @@ class Coref:
         self.state_plural = frozenset(groups["state_plural"])
         self.quantifiers = frozenset(groups["quantifiers"])
         self.descriptions = dict(lex.roles["descriptions"])
+        self.counts = {k: int(v) for k, v in groups.get("counts", {}).items()}
+        self.state_descriptions = frozenset(groups.get("state_descriptions", ()))
+        self.offices = [frozenset(v) for v in lex.roles.get("offices", {}).values()]
+        self.lex = lex
         self.gaz = load_gazetteer()
         self._ruler: ActorRuler | None = None
 
@@ -101,6 +105,8 @@ class Coref:
             number, gender = self.pronouns[word]
             if number.startswith("speaker"):
                 return None
+            if word == "sie" and _plural_verb_near(doc, tok):
+                gender = "pl"  # "Sie fordern …": only a plural antecedent
             clause = next((c for c in clauses if c.start <= tok.i < c.end), None)
             exclude = set()
             if clause is not None:
@@ -126,22 +132,49 @@ class Coref:
                 return None
             best = max(cands, key=lambda c: c[0])[1]
             return TokenMention(tok.i, tok.i + 1, (best.key,), "pronoun", confidence=0.85)
-        # -- groups: "die beiden Präsidenten", "beide Länder"
+        # -- groups: "die beiden Präsidenten", "beide Länder", "die vier Staaten", "beide Minister"
         if word in self.quantifiers and tok.i + 1 < len(doc):
             noun = doc[tok.i + 1]
-            kind = "person" if noun.text in self.person_plural else "state" if noun.text in self.state_plural else None
+            count = self.counts.get(word, 2)
+            role_filter = None
+            if noun.text in self.person_plural:
+                kind = "person"
+            elif noun.text in self.state_plural:
+                kind = "state"
+            elif self.lex.is_role(noun.text):
+                kind, role_filter = "person", noun.text
+            else:
+                kind = None
             if kind:
                 keys: list[str] = []
                 for e in reversed(history):
                     if s_idx - e.sentence > self.max_sentences + 1:
                         break
-                    if (e.kind == kind or (kind == "state" and e.kind == "organization")) and e.key not in keys:
-                        keys.append(e.key)
-                    if len(keys) == 2:
+                    if e.key in keys or e.token >= tok.i:
+                        continue
+                    if not (e.kind == kind or (kind == "state" and e.kind == "organization")):
+                        continue
+                    actor = actors.get(e.key)
+                    if role_filter and (actor is None or not actor.role or not self._same_office(role_filter, actor.role)):
+                        continue
+                    keys.append(e.key)
+                    if len(keys) == count:
                         break
-                if len(keys) == 2:
+                if len(keys) == count:
                     start = tok.i - 1 if tok.i > 0 and doc[tok.i - 1].lower_ in _DEFINITE else tok.i
                     return TokenMention(start, tok.i + 2, tuple(reversed(keys)), "group", confidence=0.8)
+            return None
+        # -- "das Land", "des Landes": the state last named before, not one of this clause's arguments
+        if tok.text in self.state_descriptions and tok.i > 0 and doc[tok.i - 1].lower_ in _DEFINITE:
+            clause = next((c for c in clauses if c.start <= tok.i < c.end), None)
+            exclude = {k for u in clause.units for k in u.actors} if clause is not None else set()
+            for e in reversed(history):
+                if s_idx - e.sentence > self.max_sentences or e.token >= tok.i:
+                    continue
+                if e.kind == "state" and e.key not in exclude:
+                    return TokenMention(tok.i - 1, tok.i + 1, (e.key,), "description", confidence=0.7)
+                if e.kind == "state":
+                    break  # the nearest state is this clause's own argument: too ambiguous
             return None
         # -- descriptions: "der Kremlchef", "der US-Präsident", "der französische Präsident"
         if tok.tag_ in ("NN", "NE") and tok.i > 0:
@@ -159,8 +192,27 @@ class Coref:
                     if m.start == k and m.how == ADJECTIVE:
                         country = m.actors[0]
                 k -= 1
-            if k < 0 or doc[k].lower_ not in _DEFINITE:
+            possessor = next((m for m in named if m.end == k + 1 and m.genitive and m.actors
+                              and m.actors[0].startswith("state/")), None)
+            after = self._state_after(doc, tok.i + 1, named) if role else None
+            if possessor is not None and role:
+                country, k = possessor.actors[0], possessor.start - 1  # "Japans Regierungschef"
+                if k >= 0 and doc[k].lower_ in _DEFINITE:
+                    k -= 1
+                k += 1
+                end = tok.i + 1
+            elif k >= 0 and doc[k].lower_ in _DEFINITE:
+                end = tok.i + 1
+                if after is not None:  # "der Emir von Katar", "der Präsident Frankreichs"
+                    country, end = after[0], after[1]
+            else:
                 return None
+            if role and country:
+                found = self._office_holder(history, actors, s_idx, role, country)
+                if found:
+                    return TokenMention(k, end, (found,), "description", confidence=0.75)
+                if possessor is not None or after is not None:
+                    return None
             if fallback:
                 fb = self.gaz.actors.get(fallback)
                 country = country or (fb.country if fb else None)
@@ -187,12 +239,42 @@ class Coref:
                 return TokenMention(k, tok.i + 1, (fallback,), "description", confidence=0.75)
         return None
 
+    def _state_after(self, doc, i: int, named) -> tuple[str, int] | None:
+        """(state key, end token) of "von Katar" or a genitive "Frankreichs" right after a role noun."""
+        j = i + 1 if i < len(doc) and doc[i].lower_ == "von" else i
+        m = next((m for m in named if m.start == j and m.actors and m.actors[0].startswith("state/")
+                  and (j > i or m.genitive)), None)
+        return (m.actors[0], m.end) if m is not None else None
+
+    def _same_office(self, mention_role: str, actor_role: str) -> bool:
+        if _same_role(mention_role, actor_role):
+            return True
+        a, b = mention_role.removesuffix("s"), actor_role
+        return any(_in_office(a, group) and _in_office(b, group) for group in self.offices)
+
+    def _office_holder(self, history, actors, s_idx, role: str, country: str) -> str | None:
+        """The person holding `role` in `country`: named before in the document, else the one
+        gazetteer person with that office (none when the gazetteer knows several)."""
+        for e in reversed(history):
+            if s_idx - e.sentence > self.max_sentences + 2:
+                break
+            actor = actors.get(e.key)
+            if actor is not None and actor.kind == "person" and actor.country == country and actor.role \
+                    and self._same_office(role, actor.role):
+                return e.key
+        holders = [a for a in self.gaz.persons_of(country) if a.role and self._same_office(role, a.role)]
+        if len(holders) != 1:
+            return None
+        actors.setdefault(holders[0].key, holders[0])
+        actors.setdefault(country, self.gaz.actors[country])
+        return holders[0].key
+
     @staticmethod
     def _compatible(e: _Entry, number: str, gender: str, word: str) -> bool:
         if word in ("er", "ihn", "ihm", "diesem", "dieser", "jener"):
             return (e.kind == "person" and e.gender == "m") or (e.kind == "state" and e.gender == "m")
         if word == "sie":
-            return e.gender in ("f", "pl")
+            return e.gender in (("pl",) if gender == "pl" else ("f", "pl"))
         if word == "ihr":
             return e.gender == "f"
         if word == "es":
@@ -200,6 +282,20 @@ class Coref:
         if word == "ihnen":
             return e.gender == "pl"
         return False
+
+
+def _in_office(role: str, group: frozenset[str]) -> bool:
+    base = role.rsplit("-", 1)[-1]
+    return base in group or base.removesuffix("in") in group or base.removesuffix("en") in group
+
+
+def _plural_verb_near(doc, tok) -> bool:
+    """The finite verb next to a subject pronoun is plural: "sie fordern", "fordern sie"."""
+    for k in (tok.i + 1, tok.i - 1):
+        if 0 <= k < len(doc) and doc[k].tag_ in ("VVFIN", "VAFIN", "VMFIN"):
+            word = doc[k].lower_
+            return word.endswith("en") or word in ("sind", "waren")
+    return False
 
 
 def _same_role(mention_role: str, actor_role: str) -> bool:
