@@ -31,6 +31,7 @@ def query_command(graph, query, store_dir, fmt, binds) -> None:
       kg query output/graph.trig @questions/warnings.rq --bind who='"Kyrylo Budanow"@de'
       kg query --store output/store 'ASK { ?s gkg:modality gkg:Negated }'
     """
+    from .. import sparql_guard
     from ..query import format_result, parse_binding, read_query
     from ..store import GraphStore, query_graph_file
 
@@ -44,6 +45,7 @@ def query_command(graph, query, store_dir, fmt, binds) -> None:
     if query is None:
         raise click.UsageError("missing QUERY")
     sparql = read_query(query)
+    sparql_guard.check(sparql)  # size and depth before Oxigraph's parser (deep nesting crashes it)
     bindings = dict(parse_binding(b) for b in binds)
     if store_dir is not None:
         with GraphStore.open(store_dir, read_only=True) as store:
