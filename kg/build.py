@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import __version__, iris
+from . import __version__
 from .errors import KgError
 from .fileio import read_documents
 from .resources import ontology_dir
@@ -75,6 +75,8 @@ def build(
     prune: bool = False,
     cache_dir: str | None = "default",
     progress: Callable[[str], None] | None = None,
+    date: str | None = None,
+    fields: dict[str, str] | None = None,
 ) -> BuildSummary:
     """Extract every input document into the store, then write the graph files."""
     from .extract.document import extract_text
@@ -90,16 +92,17 @@ def build(
     for fmt in formats:
         if fmt not in FORMATS:
             raise KgError(f"unknown format {fmt!r}; choose from: {', '.join(FORMATS)}")
-    documents = read_documents(list(inputs))  # all input errors surface before anything is written
+    # All input errors surface before anything is written.
+    documents = read_documents(list(inputs), date=date, fields=fields)
     summary = BuildSummary(documents=len(documents))
     fingerprint = pipeline_fingerprint()
     nlp = None
     with GraphStore.open(store_dir or out_dir / "store") as store:
         wanted = set()
         for doc in documents:
-            doc_id = iris.doc_id(doc.relative)
+            doc_id = doc.doc_id
             wanted.add(doc_id)
-            digest = content_hash(doc.text, fingerprint, model)
+            digest = content_hash(f"{doc.meta!r}\x1e{doc.text}", fingerprint, model)  # new metadata: redo
             if store.document_hash(doc_id) == digest:
                 summary.unchanged += 1
                 continue
@@ -110,6 +113,7 @@ def build(
             if progress:
                 progress(f"processing {doc.path}")
             result = extract_text(nlp, doc.text, doc_id, doc.relative)
+            result.meta = doc.meta
             summary.sentences += len(result.sentences)
             store.put_document(doc_id, digest, document_triples(result))
             summary.processed += 1

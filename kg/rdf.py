@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from decimal import Decimal
 
-from rdflib import Dataset, Graph, Literal
-from rdflib.namespace import OWL, RDF, RDFS, SKOS, XSD
+from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SDO, SKOS, XSD
 
 from . import iris
 from .namespace import GEO
-from .records import Actor, DocumentResult, Statement
+from .records import Actor, DocumentMeta, DocumentResult, Statement
 
 _KIND_CLASS = {
     "person": GEO.Person,
@@ -40,6 +40,8 @@ PREFIXES = {
     "skos": str(SKOS),
     "xsd": str(XSD),
     "wd": iris.WIKIDATA,
+    "dcterms": str(DCTERMS),
+    "schema": str(SDO),
 }
 LANG = "de"
 
@@ -96,12 +98,28 @@ def statement_triples(st: Statement) -> Iterable[tuple]:
             yield iris.actor(st.target), prop, iris.actor(st.agent)
 
 
+def meta_triples(doc: URIRef, meta: DocumentMeta) -> Iterable[tuple]:
+    """Title, publication date, source and URL of a document (Dublin Core terms, schema.org)."""
+    if meta.title:
+        yield doc, DCTERMS.title, Literal(meta.title)
+    if meta.date:
+        yield doc, DCTERMS.issued, Literal(meta.date, datatype=XSD.date)
+    if meta.source:
+        # A publisher's web address is a resource; a name ("dpa") stays a literal.
+        source = iris.web_iri(meta.source)
+        yield doc, DCTERMS.source, URIRef(source) if source else Literal(meta.source)
+    url = iris.web_iri(meta.url)
+    if url:  # the readers drop (with a warning) URLs that are not absolute http(s) IRIs
+        yield doc, SDO.url, URIRef(url)
+
+
 def document_triples(result: DocumentResult) -> Iterable[tuple]:
     """All triples of one document's named graph."""
     doc = iris.document(result.doc_id)
     yield doc, RDF.type, GEO.Document
     yield doc, RDFS.label, Literal(result.doc_id)
     yield doc, GEO.sourcePath, Literal(result.path)
+    yield from meta_triples(doc, result.meta)
     used_sentences = {st.sentence for st in result.statements}
     for sent in result.sentences:
         if sent.index not in used_sentences:

@@ -22,10 +22,29 @@ FORMAT_CHOICES = ["turtle", "trig", "nt", "nquads", "json-ld"]
               help="An installed trained spaCy German pipeline whose NER helps find actors not in the gazetteer. "
                    "Default: none (offline rules on spacy.blank('de') + HanTa).")
 @click.option("--no-cache", is_flag=True, help="Do not use the tagger cache ($KG_CACHE_DIR or ~/.cache/kg).")
+@click.option("--date", default=None, metavar="YYYY-MM-DD",
+              help="Publication date of the single document given (e.g. on standard input). Several documents "
+                   "take theirs from front matter, JSON fields or a metadata.csv; a file's modification time "
+                   "is never used.")
+@click.option("--field", "field_specs", multiple=True, metavar="NAME=KEY",
+              help="JSON Lines: read NAME (text, id, title, date, url, source) from KEY (repeatable; a dotted KEY "
+                   "reads nested objects), e.g. --field text=body --field id=guid.")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
-def build_command(inputs, out_dir, store_dir, formats, no_html, prune, model, no_cache, quiet) -> None:
-    """Extract actors and relations from INPUTS (files or folders of UTF-8 .txt/.md)
-    and write the knowledge graph.
+def build_command(inputs, out_dir, store_dir, formats, no_html, prune, model, no_cache, date, field_specs,
+                  quiet) -> None:
+    """Extract actors and relations from INPUTS and write the knowledge graph.
+
+    \b
+    INPUTS are files or folders (searched recursively) of:
+      .txt .md        UTF-8 text, optionally opening with front matter
+                      (---, title:, date:, url:, source:, ---)
+      .jsonl          JSON Lines, one article per line ("text", optional "id",
+                      "title", "date", "url", "source"; see --field)
+      .html .htm      web pages: main text, title and date via trafilatura
+      .warc           WARC files (e.g. Common Crawl News): each HTML response
+      .gz of each;    and - for one document on standard input.
+    A metadata.csv (file,title,date,url,source) in an input folder gives
+    the documents of that folder their metadata.
 
     \b
     Writes OUTPUT/graph.ttl (all triples), OUTPUT/graph.trig (one named graph per
@@ -38,8 +57,18 @@ def build_command(inputs, out_dir, store_dir, formats, no_html, prune, model, no
       kg build seeds/ -o output/
       kg build news/2025-*.txt -o output/ --format nquads --format json-ld
       kg build news/ -o output/ --prune        # also drop documents removed from news/
+      kg build feed.jsonl.gz --field text=body --field id=guid
+      kg build - --date 2025-02-13 < article.txt
     """
     from ..build import DEFAULT_FORMATS, build
+    from ..errors import KgError
+
+    fields = {}
+    for spec in field_specs:
+        name, sep, key = spec.partition("=")
+        if not sep or not name.strip() or not key.strip():
+            raise KgError(f"--field {spec!r}: expected NAME=KEY, e.g. text=body")
+        fields[name.strip()] = key.strip()
 
     def progress(message: str) -> None:
         if not quiet:
@@ -48,6 +77,7 @@ def build_command(inputs, out_dir, store_dir, formats, no_html, prune, model, no
     summary = build(
         list(inputs), out_dir, store_dir=store_dir, formats=tuple(dict.fromkeys(formats)) or DEFAULT_FORMATS,
         html=not no_html, model=model, prune=prune, cache_dir=None if no_cache else "default", progress=progress,
+        date=date, fields=fields or None,
     )
     if not quiet:
         for line in summary.lines():
