@@ -1,8 +1,16 @@
 """HanTa (Hannover Tagger) as a spaCy component: STTS tags, lemmas, coarse POS.
 
-HanTa ships its German model inside the wheel, so it runs offline. It is slow
-(~2-4k tokens/s), so results are cached per sentence in memory and, when a cache
-folder is given, in a SQLite file that survives between runs.
+HanTa ships its German model inside the wheel, so it runs offline. Its cost is the
+morphological analysis of each word form (analyze_forward for the tag distribution of
+words outside its own lexicon, analyze_viterbi for the lemma). Both are pure functions
+of the word form (and tag), so they are memoised per word form in memory and, when a
+cache folder is given, in a SQLite file that survives between runs: a corpus pays only
+for its new words. Whole sentences are cached too (the same sentence again costs nothing).
+
+Work per token and per sentence is bounded: tokens longer than MAX_WORD_CHARS are
+analysed by their last MAX_WORD_CHARS characters (German compounds are head-final) and
+keep their text as lemma; sentences longer than WINDOW tokens are tagged in windows
+(HanTa's sentence Viterbi runs out of probability mass on runaway "sentences").
 """
 
 from __future__ import annotations
@@ -16,7 +24,10 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 _PAREN_TAG = re.compile(r"^([A-Z]+)\(([A-Z]+)\)$")
-CACHE_VERSION = "hanta-1.2.1/2"
+CACHE_VERSION = "hanta-1.2.1/3"
+MAX_WORD_CHARS = 64  # longer tokens: analysis cost grows with the square of the length
+WINDOW = 200  # tokens tagged together; real sentences are far shorter
+MEMO_LIMIT = 2_000_000  # word-form entries kept in memory before the memo starts afresh
 
 # STTS -> Universal POS, for token.pos_.
 STTS_TO_UPOS = {
@@ -47,59 +58,185 @@ def stts(tag: str) -> str:
 
 
 class SentenceCache:
-    """Per-sentence tag cache: dict in memory, optional SQLite file on disk."""
+    """Tag cache: sentences and word-form analyses, dicts in memory, optional SQLite file on disk."""
 
     def __init__(self, path: Path | None):
         self.memory: dict[str, list[list[str]]] = {}
         self.pending: dict[str, str] = {}
+        self.pending_words: dict[str, str] = {}
         self.db: sqlite3.Connection | None = None
         if path is not None:
             try:
                 path.parent.mkdir(parents=True, exist_ok=True)
-                self.db = sqlite3.connect(str(path))
+                # Several worker processes share the file: wait for a writer instead of failing at once.
+                self.db = sqlite3.connect(str(path), timeout=30)
+                try:
+                    self.db.execute("PRAGMA journal_mode=WAL")  # readers do not block the writer
+                except sqlite3.Error:
+                    pass
                 self.db.execute("CREATE TABLE IF NOT EXISTS tags (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+                self.db.execute("CREATE TABLE IF NOT EXISTS words (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
             except sqlite3.Error:
                 self.db = None  # a cache that cannot be opened is no reason to fail
 
     def get(self, key: str) -> list[list[str]] | None:
         hit = self.memory.get(key)
         if hit is None and self.db is not None:
-            row = self.db.execute("SELECT value FROM tags WHERE key = ?", (key,)).fetchone()
+            try:
+                row = self.db.execute("SELECT value FROM tags WHERE key = ?", (key,)).fetchone()
+            except sqlite3.Error:
+                row = None
             if row:
                 hit = json.loads(row[0])
                 self.memory[key] = hit
         return hit
 
     def put(self, key: str, value: list[list[str]]) -> None:
+        if len(self.memory) > MEMO_LIMIT:
+            self.memory.clear()
         self.memory[key] = value
         if self.db is not None:
             self.pending[key] = json.dumps(value, ensure_ascii=False)
 
+    def get_word(self, key: str):
+        """A persisted word-form analysis (JSON value), or None."""
+        if self.db is None:
+            return None
+        try:
+            row = self.db.execute("SELECT value FROM words WHERE key = ?", (key,)).fetchone()
+        except sqlite3.Error:
+            return None
+        return json.loads(row[0]) if row else None
+
+    def put_word(self, key: str, value) -> None:
+        if self.db is not None:
+            self.pending_words[key] = json.dumps(value, ensure_ascii=False)
+
     def flush(self) -> None:
-        if self.db is not None and self.pending:
+        if self.db is not None and (self.pending or self.pending_words):
             try:
                 with self.db:
                     self.db.executemany("INSERT OR REPLACE INTO tags VALUES (?, ?)", self.pending.items())
+                    self.db.executemany("INSERT OR REPLACE INTO words VALUES (?, ?)", self.pending_words.items())
             except sqlite3.Error:
                 pass
             self.pending.clear()
+            self.pending_words.clear()
 
 
 class HantaTagger:
     """Tag each sentence with HanTa; sets tag_ (STTS), pos_ (UPOS) and lemma_."""
 
-    def __init__(self, *, cache_dir: str | None):
+    def __init__(self, *, cache_dir: str | None, memo: bool = True):
         self._tagger = None
+        self.memo = memo  # False: plain HanTa (used by the test that proves the memo changes nothing)
         self.cache = SentenceCache(Path(cache_dir) / "hanta-tags.sqlite" if cache_dir else None)
         self.stats = {"sentences": 0, "cached": 0}
+        self.word_stats = {"analysed": 0, "memo": 0, "disk": 0}
 
     @property
     def tagger(self):
         if self._tagger is None:
             from HanTa import HanoverTagger
 
-            self._tagger = HanoverTagger.HanoverTagger("morphmodel_ger.pgz")
+            tagger = HanoverTagger.HanoverTagger("morphmodel_ger.pgz")
+            if self.memo:
+                self._install_memo(tagger)
+            self._tagger = tagger
         return self._tagger
+
+    def _install_memo(self, tagger) -> None:
+        """Replace HanTa's per-word methods on this instance by memoised ones (same results).
+
+        HanTa calls them as self.analyze_forward / self._analyze / self._tag_word, so
+        instance attributes take precedence over the class's methods."""
+        forward, analyze, tag_word = tagger.analyze_forward, tagger._analyze, tagger._tag_word
+        forward_memo: dict[str, list] = {}
+        analyze_memo: dict[tuple, tuple] = {}
+        tag_word_memo: dict[tuple, list] = {}
+        cache, stats = self.cache, self.word_stats
+        prefix = CACHE_VERSION + "\x1f"
+
+        def memo_forward(word):
+            hit = forward_memo.get(word)
+            if hit is not None:
+                stats["memo"] += 1
+                return hit
+            key = prefix + "f\x1f" + word
+            hit = cache.get_word(key)
+            if hit is not None:
+                stats["disk"] += 1
+                hit = [(tag, p) for tag, p in hit]
+            else:
+                stats["analysed"] += 1
+                hit = forward(word if len(word) <= MAX_WORD_CHARS else word[-MAX_WORD_CHARS:])
+                hit = [(int(tag), float(p)) for tag, p in hit]
+                cache.put_word(key, hit)
+            if len(forward_memo) > MEMO_LIMIT:
+                forward_memo.clear()
+            forward_memo[word] = hit
+            return hit
+
+        def memo_analyze(word, pos, taglevel=1):
+            if taglevel != 1:
+                return analyze(word, pos, taglevel)
+            lower = word.lower()  # HanTa's first step: the result depends on the lower-cased form only
+            memo_key = (lower, pos)
+            hit = analyze_memo.get(memo_key)
+            if hit is not None:
+                return hit
+            if len(lower) > MAX_WORD_CHARS:
+                hit = (word, tagger.int2tag[pos])
+            else:
+                key = prefix + "a\x1f" + lower + "\x1f" + str(pos)
+                stored = cache.get_word(key)
+                if stored is not None:
+                    hit = tuple(stored)
+                else:
+                    hit = tuple(analyze(word, pos, taglevel))
+                    cache.put_word(key, list(hit))
+            if len(analyze_memo) > MEMO_LIMIT:
+                analyze_memo.clear()
+            analyze_memo[memo_key] = hit
+            return hit
+
+        def memo_tag_word(word, cutoff=5, casesensitive=True, conditional=False):
+            memo_key = (word, cutoff, casesensitive, conditional)
+            hit = tag_word_memo.get(memo_key)
+            if hit is None:
+                hit = tag_word(word, cutoff, casesensitive, conditional)
+                if len(tag_word_memo) > MEMO_LIMIT:
+                    tag_word_memo.clear()
+                tag_word_memo[memo_key] = hit
+            return hit
+
+        tagger.analyze_forward = memo_forward
+        tagger._analyze = memo_analyze
+        tagger._tag_word = memo_tag_word
+
+    def tag_words(self, words: list[str]) -> list[list[str]]:
+        """[lemma, STTS tag] per word of one sentence, tagged in windows of WINDOW tokens."""
+        out: list[list[str]] = []
+        for begin in range(0, len(words), WINDOW):
+            out.extend(self._tag_window(words[begin:begin + WINDOW]))
+        return out
+
+    def _tag_window(self, words: list[str]) -> list[list[str]]:
+        tagger = self.tagger
+        if not self.memo:
+            return [[lemma, stts(tag)] for _, lemma, tag in tagger.tag_sent(words, taglevel=1)]
+        try:
+            return [[lemma, stts(tag)] for _, lemma, tag in tagger.tag_sent(words, taglevel=1)]
+        except (KeyError, IndexError, ValueError):
+            # HanTa's Viterbi fails when no tag sequence survives (e.g. thousands of quotation
+            # marks): tag such a window word by word, and a word HanTa cannot tag as XY.
+            out = []
+            for word in words:
+                try:
+                    out.extend([lemma, stts(tag)] for _, lemma, tag in tagger.tag_sent([word], taglevel=1))
+                except (KeyError, IndexError, ValueError):
+                    out.append([word, "XY"])
+            return out
 
     def __call__(self, doc: Doc) -> Doc:
         for sent in doc.sents:
@@ -111,7 +248,7 @@ class HantaTagger:
             tagged = self.cache.get(key)
             self.stats["sentences"] += 1
             if tagged is None:
-                tagged = [[lemma, stts(tag)] for _, lemma, tag in self.tagger.tag_sent(words, taglevel=1)]
+                tagged = self.tag_words(words)
                 self.cache.put(key, tagged)
             else:
                 self.stats["cached"] += 1

@@ -38,10 +38,26 @@ def make_nlp(model: str | None = None, cache_dir: str | None = "default"):
         nlp = spacy.blank("de")
     use_model_entities = "ner" in nlp.pipe_names
     # Our sentences and tags come first, so a model's components see them too.
+    grammar = load_lexicon().grammar
+    _split_missing_spaces(nlp)
     nlp.add_pipe("kg_sentences", first=True,
-                 config={"abbreviations": load_lexicon().grammar["sentences"]["abbreviations"]})
+                 config={"abbreviations": grammar["sentences"]["abbreviations"],
+                         "debris_lines": grammar["web"]["debris_lines"], "dateline": grammar["web"]["dateline"]})
     nlp.add_pipe("kg_hanta", after="kg_sentences", config={"cache_dir": cache_dir})
     nlp.add_pipe("kg_actors", config={"use_model_entities": use_model_entities})
     nlp.add_pipe("kg_coref")
     nlp.max_length = 5_000_000
+    from .bounded_tokenizer import BoundedTokenizer
+
+    nlp.tokenizer = BoundedTokenizer(nlp.tokenizer)  # linear time on runaway punctuation runs
     return nlp
+
+
+def _split_missing_spaces(nlp) -> None:
+    """Let the tokenizer split "getroffen.Der" (a full stop with no space after it)."""
+    from spacy.util import compile_infix_regex
+
+    from .sentences import MISSING_SPACE_INFIX
+
+    infixes = list(nlp.Defaults.infixes) + [MISSING_SPACE_INFIX]
+    nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer

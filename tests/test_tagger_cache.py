@@ -1,0 +1,98 @@
+"""The word-form memo and its SQLite copy change nothing in HanTa's tags and lemmas."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import pytest
+
+from kg.nlp.hanta_tagger import MAX_WORD_CHARS, WINDOW, HantaTagger, stts
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _sentences() -> list[list[str]]:
+    """Token lists of every sentence of the dev sets and the seed article (kg's own splitter)."""
+    from kg.nlp.pipeline import make_nlp
+
+    nlp = make_nlp(None, cache_dir=None)
+    texts = [json.loads(line)["text"] for name in ("dev/devset.jsonl", "dev/heldout.jsonl")
+             for line in (ROOT / name).read_text(encoding="utf-8").splitlines() if line.strip()]
+    texts += [p.read_text(encoding="utf-8") for p in sorted((ROOT / "seeds").glob("*.txt"))]
+    out = []
+    with nlp.select_pipes(enable=["kg_sentences"]):
+        for doc in nlp.pipe(texts):
+            for sent in doc.sents:
+                words = [t.text for t in sent if not t.is_space]
+                if words:
+                    out.append(words)
+    return out
+
+
+@pytest.fixture(scope="module")
+def sentences():
+    return _sentences()
+
+
+@pytest.fixture(scope="module")
+def plain(sentences):
+    """HanTa as it is, without kg's memo: the reference."""
+    tagger = HantaTagger(cache_dir=None, memo=False).tagger
+    return [[[lemma, stts(tag)] for _, lemma, tag in tagger.tag_sent(words, taglevel=1)] for words in sentences]
+
+
+def test_sentences_are_within_the_bounds(sentences):
+    assert len(sentences) > 200
+    assert max(len(w) for words in sentences for w in words) <= MAX_WORD_CHARS
+    assert max(len(words) for words in sentences) <= WINDOW
+
+
+def test_memo_in_memory_and_on_disk_gives_hantas_own_tags_and_lemmas(tmp_path, sentences, plain):
+    first = HantaTagger(cache_dir=str(tmp_path))
+    assert [first.tag_words(words) for words in sentences] == plain
+    assert first.word_stats["analysed"] > 0 and first.word_stats["memo"] > 0
+    first.cache.flush()
+    # A new process: word forms come from the SQLite file, HanTa analyses nothing again.
+    second = HantaTagger(cache_dir=str(tmp_path))
+    assert [second.tag_words(words) for words in sentences] == plain
+    assert second.word_stats["analysed"] == 0 and second.word_stats["disk"] > 0
+
+
+@pytest.mark.parametrize("text", [
+    "‚" * 40000 + " Putin traf Trump.",  # HanTa's Viterbi raised KeyError; spaCy's tokenizer took minutes
+    "Außenminister " + "x" * 1000 + " traf Wang Yi.",  # one huge token: was 11 s, quadratic in its length
+    "Außenminister " + "\u0301" * 5000 + " traf Wang Yi.",  # a combining-mark storm as one token
+    "Putin traf Trump und " * 2000 + "Xi.",  # a runaway sentence of 10,000 tokens
+])
+def test_hostile_text_is_tokenized_and_tagged_in_bounded_time(text):
+    from kg.nlp.pipeline import make_nlp
+
+    nlp = make_nlp(None, cache_dir=None)
+    nlp("Putin traf Trump.")  # load HanTa's model outside the timed part
+    started = time.perf_counter()
+    doc = nlp.make_doc(text)
+    tokenized = time.perf_counter() - started
+    assert doc.text == text
+    doc = nlp.get_pipe("kg_sentences")(doc)  # the splitter's own time is not measured here
+    started = time.perf_counter()
+    doc = nlp.get_pipe("kg_hanta")(doc)
+    tagged = time.perf_counter() - started
+    assert tokenized < 10.0 and tagged < 10.0  # generous bounds: the machine is shared (measured < 0.2 s)
+    assert all(t.tag_ for t in doc)
+    names = {t.text: t.tag_ for t in doc}
+    assert names.get("Putin", "NE") == "NE" and names.get("Wang", "NE") == "NE"
+
+
+def test_bounded_tokenizer_keeps_text_and_ordinary_tokens():
+    from kg.nlp.pipeline import make_nlp
+
+    nlp = make_nlp(None, cache_dir=None)
+    plain = nlp.tokenizer.tokenizer
+    ordinary = "Der Kanzler traf am 3. März in Berlin „überraschend“ Macron (Frankreich)."
+    assert [t.text for t in nlp.make_doc(ordinary)] == [t.text for t in plain(ordinary)]
+    hostile = "Vorher. " + "!?" * 300 + " Putin traf Trump.  Danach " + "y" * 450
+    doc = nlp.make_doc(hostile)
+    assert doc.text == hostile
+    assert "Putin" in [t.text for t in doc] and max(len(t.text) for t in doc) <= 200
