@@ -97,7 +97,7 @@ def _segments(sent: Span) -> list[tuple[int, int]]:
                 right_end = next((x for x in range(k + 1, b) if doc[x].lower_ in COORD and doc[x].tag_ == "KON"), b)
                 # HanTa sometimes tags a verb-final finite verb as a participle ("… erwartet").
                 right = any(_is_verb(doc[x].tag_) for x in range(k + 1, right_end))
-                if left and right:
+                if left and right and not _closes_bracket(doc, [pieces[-1], k], k + 1, right_end):
                     pieces.append(k)
         pieces.append(b)
         out.extend((x, y) for x, y in zip(pieces, pieces[1:]) if y > x)
@@ -242,6 +242,14 @@ def _np_left_edge(doc: Doc, start: int, lo: int, appositive: bool = True) -> int
     such an apposition."""
     lex = load_lexicon()
     k = start - 1
+    if appositive:
+        # Name parts the gazetteer did not cover, between a role noun and the name:
+        # "Präsidenten Abdel-Fattah al-Sisi" matched as "al-Sisi".
+        j = k
+        while j > lo and j > k - 2 and doc[j].tag_ == "NE" and doc[j].text[:1].isupper():
+            j -= 1
+        if j < k and doc[j].tag_ == "NN" and lex.is_role(doc[j].text):
+            k = j
     if appositive and k > lo and doc[k].text == ",":
         j = k - 1
         if j > lo and doc[j].tag_ == "NE" and doc[j].text.endswith("s") and lex.is_role(doc[j - 1].text):

@@ -426,7 +426,7 @@ class Extractor:
             after = after + [u for u in cl.units if u.end <= k and u.prep == "zwischen"]
         agent_unit: Unit | None = None
         targets: list[Unit] = []
-        pair: tuple[str, str] | None = None
+        pair: tuple[str, ...] | None = None  # all of them meet each other
         for slot in trig.args:
             cands = [u for u in after if u.prep == slot and u.start <= k + 6]
             if not cands:
@@ -434,7 +434,7 @@ class Extractor:
             if slot == "zwischen":
                 actors = cands[0].actors
                 if len(actors) >= 2:
-                    pair = (actors[0], actors[1])
+                    pair = tuple(actors)
                     agent_unit = cands[0]
                     break
                 continue
@@ -445,14 +445,23 @@ class Extractor:
         governed = verb_lemma in self.lex.governors or light
         prep_before, _ = _noun_prep(doc, k, cl.start)
         adjunct = prep_before in self.adjunct_preps and not self._blocks_participation(doc, cl)
-        if pair is None and not targets and trig.relation == "meets" and cl.subject is not None \
-                and len(cl.subject.actors) >= 2 and ((governed and prep_before is None) or adjunct):
-            # "Washington und Peking führten Gespräche": the coordinated subject meets.
-            pair = (cl.subject.actors[0], cl.subject.actors[1])
-            agent_unit = cl.subject
+        subject = self._logical_subject(doc, cl)
+        if pair is None and not targets and trig.relation == "meets" and subject is not None \
+                and len(subject.actors) >= 2 and ((governed and prep_before is None) or adjunct):
+            # "Washington und Peking führten Gespräche"; "Die Botschaft wurde von X und Y während
+            # eines Telefonats übermittelt": the coordinated subject meets.
+            pair = tuple(subject.actors)
+            agent_unit = subject
         if pair is None and not targets and trig.relation == "meets" and after_gen and len(after_gen[0].actors) >= 2:
-            pair = (after_gen[0].actors[0], after_gen[0].actors[1])  # "das Treffen von Macron und Scholz"
+            pair = tuple(after_gen[0].actors)  # "das Treffen von Macron und Scholz"
             agent_unit = after_gen[0]
+        if pair is None and not targets and trig.relation == "meets" and adjunct and prep_before in ("in", "bei", "während") \
+                and subject is not None and len(subject.actors) == 1:
+            # "In einem Telefonat rief Steinmeier Lawrow auf, …": the other party is the object.
+            obj = next((u for u in cl.units if u.core and u is not subject and u.case in ("acc", "dat", None)
+                        and not set(u.actors) & set(subject.actors)), None)
+            if obj is not None:
+                targets = [obj]
         if pair is None and not targets and trig.relation not in ("warns", "demands"):
             return []
         governed_by_subject = False
@@ -461,17 +470,17 @@ class Extractor:
                 agent_unit = before_gen[-1]
             elif after_gen and after_gen[0] not in targets:
                 agent_unit = after_gen[0]
-            elif cl.subject is not None and cl.subject not in targets and (
-                    (governed and prep_before is None and (cl.subject.end <= k or light)) or
+            elif subject is not None and subject not in targets and (
+                    (governed and prep_before is None and (subject.end <= k or light)) or
                     (trig.relation == "meets" and adjunct)):
                 # "Putin lehnte ein Treffen mit X ab"; "Nach einem Telefonat mit X warnte Biden …"
-                agent_unit = cl.subject
+                agent_unit = subject
                 governed_by_subject = True
             if agent_unit is None:
                 return []
             if not targets and trig.relation in ("supports", "meets"):
                 return []
-        modality = self._noun_modality(doc, clauses, idx, k)
+        modality = self._noun_modality(doc, clauses, idx, k, governed=prep_before is None)
         reported = self._speech_source(doc, clauses, idx) or source
         conf = trig.confidence * (0.9 if governed_by_subject else 1.0)
         place = self._place(doc, cl, exclude=set(pair or ()) | {a for u in targets for a in u.actors}) \
@@ -479,8 +488,9 @@ class Extractor:
         time = self._time(doc, cl)
         trigger_text = doc[k].text
         if pair is not None:
-            return [self._found(trig.relation, pair[0], pair[1], modality, conf, sent, agent_unit, agent_unit, k,
-                                trigger_text, reported, place, time)]
+            return [self._found(trig.relation, a, b, modality, conf, sent, agent_unit, agent_unit, k,
+                                trigger_text, reported, place, time)
+                    for n, a in enumerate(pair) for b in pair[n + 1:] if a != b]
         out = []
         target_keys = [a for u in targets for a in u.actors] or [None]
         for agent in agent_unit.actors:
@@ -492,11 +502,17 @@ class Extractor:
                                        sent, agent_unit, tu, k, trigger_text, reported, place, time))
         return out
 
+    def _logical_subject(self, doc: Doc, cl: Clause) -> Unit | None:
+        """The clause's subject, or in the passive its von/durch agent."""
+        if is_passive(doc, cl):
+            return next((u for u in cl.units if u.prep in ("von", "durch")), None)
+        return cl.subject
+
     def _blocks_participation(self, doc: Doc, cl: Clause) -> bool:
         """"Taiwan spielte bei dem Treffen mit Xi keine Rolle": the subject took no part."""
         return any(doc[x].text in self.non_participation for x in range(cl.start, cl.end))
 
-    def _noun_modality(self, doc, clauses, idx, k) -> str:
+    def _noun_modality(self, doc, clauses, idx, k, governed: bool = True) -> str:
         cl = clauses[idx]
         planned_adj = False
         # Determiners and adjectives before the noun: "kein Treffen", "das geplante Treffen".
@@ -511,7 +527,9 @@ class Extractor:
                 planned_adj = True
             j -= 1
         _, lemma = content_verb(doc, cl)
-        gov = self.lex.governors.get(lemma or "")
+        # A verb governs the noun it takes as object, not one in an adjunct: "hat der Ukraine in
+        # einem Telefonat mit Selenskyj zugesagt, …" reports a call that took place.
+        gov = self.lex.governors.get(lemma or "") if governed else None
         if gov == "negated":
             # "Ein Treffen wird nicht ausgeschlossen": a negated negation leaves it open.
             return "possible" if self._has_negation(doc, cl) else "negated"

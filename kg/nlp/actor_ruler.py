@@ -15,6 +15,7 @@ from .. import iris
 from ..gazetteer import Gazetteer, Surface, load_gazetteer
 from ..lexicon import Lexicon, load_lexicon
 from ..records import Actor
+from .sentences import is_debris
 from .mentions import ADJECTIVE, COMPOUND, PLACE, TokenMention, actors_of, ensure_extensions, mentions_of
 
 _ADJ_ENDINGS = ("", "e", "en", "er", "es", "em")
@@ -176,7 +177,8 @@ class ActorRuler:
         found: list[TokenMention] = []
         minted_surnames: dict[str, str] = {}
         for sent in doc.sents:
-            found.extend(self._sentence(doc, sent, actors, minted_surnames))
+            if not is_debris(doc, sent.start, sent.end):  # no actors in bylines and photo credits
+                found.extend(self._sentence(doc, sent, actors, minted_surnames))
         mentions = mentions_of(doc)
         mentions.extend(sorted(found, key=lambda m: (m.start, m.end)))
         spans = [Span(doc, m.start, m.end, label=_ENT_LABEL[actors[m.actors[0]].kind], kb_id=m.actors[0])

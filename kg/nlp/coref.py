@@ -176,6 +176,12 @@ class Coref:
                 if e.kind == "state":
                     break  # the nearest state is this clause's own argument: too ambiguous
             return None
+        # -- office holders of several states: "die Präsidenten Ägyptens und Frankreichs",
+        #    "die Regierungschefs von Kenia und Uganda"
+        if tok.tag_ == "NN" and tok.i > 0 and doc[tok.i - 1].lower_ in ("die", "der", "den") and self.lex.is_role(tok.text):
+            found = self._holders_of_states(doc, tok, s_idx, history, actors, named)
+            if found is not None:
+                return found
         # -- descriptions: "der Kremlchef", "der US-Präsident", "der französische Präsident"
         if tok.tag_ in ("NN", "NE") and tok.i > 0:
             role, prefix_key = self.ruler.role_of(tok.text)
@@ -245,6 +251,36 @@ class Coref:
         m = next((m for m in named if m.start == j and m.actors and m.actors[0].startswith("state/")
                   and (j > i or m.genitive)), None)
         return (m.actors[0], m.end) if m is not None else None
+
+    def _holders_of_states(self, doc, tok, s_idx, history, actors, named) -> TokenMention | None:
+        j = tok.i + 1
+        if j < len(doc) and doc[j].lower_ == "von":
+            j += 1
+            genitive = False
+        else:
+            genitive = True
+        states: list[str] = []
+        end = j
+        while True:
+            m = next((m for m in named if m.start == end and m.actors and m.actors[0].startswith("state/")
+                      and (m.genitive or not genitive)), None)
+            if m is None:
+                break
+            states.append(m.actors[0])
+            end = m.end
+            if end < len(doc) and doc[end].lower_ in ("und", "sowie", ","):
+                end += 1
+                continue
+            break
+        if len(states) < 2:
+            return None
+        if doc[end - 1].lower_ in ("und", "sowie", ","):
+            end -= 1
+        role = tok.text.removesuffix("en") if tok.text.endswith("enten") else tok.text.removesuffix("s")
+        holders = [self._office_holder(history, actors, s_idx, role, state) for state in states]
+        if any(h is None for h in holders):
+            return None
+        return TokenMention(tok.i - 1, end, tuple(holders), "group", confidence=0.75)
 
     def _same_office(self, mention_role: str, actor_role: str) -> bool:
         if _same_role(mention_role, actor_role):
