@@ -207,6 +207,8 @@ def evaluate(store, job: dict, settings: dict) -> dict:
     except MemoryError:
         return _text_reply(503, f"the query needed more than {settings['query_memory_mb']} MB "
                                 "(kg serve --query-memory); narrow the query or add LIMIT")
+    except Exception as exc:  # noqa: BLE001 - the worker stays up; the client gets one line
+        return _text_reply(500, f"internal error: {type(exc).__name__}: {str(exc).strip()[:300]}")
 
 
 def _text_reply(status: int, message: str) -> dict:
@@ -227,10 +229,14 @@ def _choose(job: dict, offered: dict[str, str], default: str) -> str:
 
 def _take(items, limit: int) -> tuple[list, bool]:
     rows = []
-    for item in items:
-        if len(rows) >= limit:
-            return rows, True
-        rows.append(item)
+    try:
+        for item in items:
+            if len(rows) >= limit:
+                return rows, True
+            rows.append(item)
+    except (OSError, RuntimeError, ValueError, SyntaxError) as exc:  # Oxigraph evaluates lazily
+        text = str(exc).strip()
+        raise QueryError(f"query failed: {text.splitlines()[0] if text else type(exc).__name__}") from None
     return rows, False
 
 

@@ -1,0 +1,335 @@
+"""Security tests for `kg serve`: each reproduces an attack from issue 10 and asserts it is closed.
+
+Every test starts a real `kg serve` process on 127.0.0.1 (slow-marked); nothing is mocked.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import socket
+import subprocess
+import sys
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import httpx
+import pytest
+from test_serve import KgServe, make_store
+
+from kg.store import SNAPSHOT
+
+pytestmark = pytest.mark.slow
+
+DEEP = "SELECT * WHERE { FILTER(" + "(" * 5000 + "1" + ")" * 5000 + ") }"
+CROSS = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+
+
+class Listener:
+    """An HTTP server on 127.0.0.1 standing for an internal service; records every request."""
+
+    def __init__(self) -> None:
+        self.requests: list[str] = []
+        self.arrived = threading.Event()
+        outer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def _answer(self) -> None:
+                outer.requests.append(f"{self.command} {self.path}")
+                outer.arrived.set()
+                body = b'{"head":{"vars":["secret"]},"results":{"bindings":[]}}'
+                self.send_response(200)
+                self.send_header("Content-Type", "application/sparql-results+json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            do_GET = do_POST = _answer  # noqa: N815
+
+            def log_message(self, *args) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def __enter__(self) -> Listener:
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture(scope="module")
+def store_dir(tmp_path_factory) -> Path:
+    return make_store(tmp_path_factory.mktemp("security") / "store")
+
+
+@pytest.fixture(scope="module")
+def server(store_dir):
+    with KgServe(store_dir, "--quiet") as running:
+        yield running
+
+
+def _ask_works(url: str, timeout: float = 30) -> bool:
+    response = httpx.get(url, params={"query": "ASK {}"}, timeout=timeout)
+    return response.status_code == 200 and response.json()["boolean"] is True
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        text = (task / "children").read_text().split()
+        found.extend(int(c) for c in text)
+    return found
+
+
+def _worker_pids(server: KgServe) -> list[int]:
+    """The query workers: children of the zygote, the one child process of kg serve."""
+    (zygote,) = _children(server.process.pid)
+    return _children(zygote)
+
+
+# --- SSRF: SERVICE and LOAD ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("shape", ["get", "form", "direct"])
+@pytest.mark.parametrize("service", ["SERVICE <{url}/internal> {{ ?x ?y ?secret }}",
+                                     "service silent <{url}/internal> {{ ?x ?y ?secret }}",
+                                     "OPTIONAL {{ SERVICE<{url}/internal>{{ ?x ?y ?secret }} }}"])
+def test_service_is_refused_and_nothing_is_fetched(server, shape, service):
+    with Listener() as listener:
+        query = "SELECT * WHERE { " + service.format(url=listener.url) + " }"
+        if shape == "get":
+            response = httpx.get(server.url, params={"query": query})
+        elif shape == "form":
+            response = httpx.post(server.url, data={"query": query})
+        else:
+            response = httpx.post(server.url, content=query.encode(),
+                                  headers={"Content-Type": "application/sparql-query"})
+        assert response.status_code == 400, response.text
+        assert "SERVICE is disabled" in response.text and "--allow-service" in response.text
+        assert response.headers["content-type"].startswith("text/plain")
+        assert listener.requests == []  # refused before evaluation: no connection was ever made
+    assert _ask_works(server.url)
+
+
+def test_service_only_with_allow_service(store_dir):
+    """The control: with --allow-service the same query does reach the listener (so the test above can fail)."""
+    with Listener() as listener, KgServe(store_dir, "--quiet", "--allow-service") as running:
+        query = f"SELECT * WHERE {{ SERVICE <{listener.url}/internal> {{ ?x ?y ?secret }} }}"
+        response = httpx.get(running.url, params={"query": query}, timeout=30)
+        assert response.status_code == 200, response.text
+        assert listener.arrived.wait(10) and listener.requests
+        # A failing SERVICE call is an error answer, not a dropped connection.
+        dead = socket.socket()
+        dead.bind(("127.0.0.1", 0))
+        port = dead.getsockname()[1]
+        dead.close()
+        failing = httpx.get(running.url, params={"query": f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{port}/> "
+                                                          "{ ?s ?p ?o } }"}, timeout=30)
+        assert failing.status_code == 400 and "query failed" in failing.text
+        assert _ask_works(running.url)
+
+
+@pytest.mark.parametrize("allow_load", [False, True])
+def test_load_fetches_nothing_unless_enabled(tmp_path, allow_load):
+    store = make_store(tmp_path / "store")
+    args = ["--quiet", "--allow-update"] + (["--allow-load"] if allow_load else [])
+    with Listener() as listener, KgServe(store, *args) as running:
+        update = f"LOAD SILENT <{listener.url}/data.ttl> INTO GRAPH <https://example.org/g>"
+        response = httpx.post(running.url, content=update.encode(),
+                              headers={"Content-Type": "application/sparql-update"}, timeout=30)
+        if allow_load:
+            assert listener.arrived.wait(10) and listener.requests[0].startswith("GET /data.ttl")
+        else:
+            assert response.status_code == 400 and "LOAD is disabled" in response.text
+            assert listener.requests == []
+
+
+# --- queries that would take the endpoint down -----------------------------------------
+
+
+def test_runaway_queries_do_not_block_others(store_dir):
+    """Five cross products past the timeout, then ASK {}: it answers, and the runaways are gone."""
+    with KgServe(store_dir, "--quiet", "--timeout", "2", "--workers", "2") as running:
+        assert len(_worker_pids(running)) == 2
+        with ThreadPoolExecutor(max_workers=6) as pool:
+            runaways = [pool.submit(httpx.get, running.url, params={"query": CROSS}, timeout=60) for _ in range(5)]
+            started = time.monotonic()
+            ask = pool.submit(_ask_works, running.url, 60)
+            assert ask.result() is True
+            ask_seconds = time.monotonic() - started
+            answers = [f.result() for f in runaways]
+        assert all(a.status_code == 503 for a in answers), [a.text for a in answers]
+        assert all("timed out" in a.text or "busy" in a.text for a in answers)
+        assert ask_seconds < 2 + 20  # the timeout plus a generous margin for a loaded machine
+        # Later queries answer at once, and only fresh workers are left (the runaways were killed).
+        started = time.monotonic()
+        assert _ask_works(running.url)
+        assert time.monotonic() - started < 10
+        assert len(_worker_pids(running)) == 2
+
+
+def test_one_worker_survives_a_runaway(store_dir):
+    with KgServe(store_dir, "--quiet", "--timeout", "1", "--workers", "1") as running:
+        before = _worker_pids(running)
+        assert httpx.get(running.url, params={"query": CROSS}, timeout=60).status_code == 503
+        assert _ask_works(running.url)
+        assert _worker_pids(running) != before  # the runaway's worker was replaced
+
+
+def test_order_by_on_a_cross_product_is_bounded_in_memory(store_dir):
+    sort = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } ORDER BY ?c ?f ?i"
+    with KgServe(store_dir, "--quiet", "--timeout", "120", "--query-memory", "256") as running:
+        started = time.monotonic()
+        response = httpx.get(running.url, params={"query": sort}, timeout=180)
+        elapsed = time.monotonic() - started
+        assert response.status_code == 503 and "256 MB" in response.text, response.text
+        assert elapsed < 100  # ended by the memory cap, well before the timeout
+        assert _ask_works(running.url)
+
+
+@pytest.mark.parametrize("where", ["serve", "query-store", "query-file"])
+def test_deeply_nested_query_is_refused_before_parsing(server, store_dir, tmp_path, where):
+    if where == "serve":
+        for response in (httpx.get(server.url, params={"query": DEEP}),
+                         httpx.post(server.url, content=DEEP.encode(),
+                                    headers={"Content-Type": "application/sparql-query"})):
+            assert response.status_code == 400 and "nested too deeply" in response.text
+        assert _ask_works(server.url)
+        assert server.process.poll() is None
+        return
+    query_file = tmp_path / "deep.rq"
+    query_file.write_text(DEEP, encoding="utf-8")
+    if where == "query-store":
+        args = ["--store", str(store_dir), f"@{query_file}"]
+    else:
+        graph = tmp_path / "g.ttl"
+        graph.write_text("<https://example.org/a> <https://example.org/b> 1 .\n", encoding="utf-8")
+        args = [str(graph), f"@{query_file}"]
+    result = subprocess.run([sys.executable, "-m", "kg", "query", *args], capture_output=True, text=True,
+                            timeout=120)
+    assert result.returncode == 1, (result.returncode, result.stderr)
+    assert result.stderr.strip().splitlines() == [
+        "kg: error: query nested too deeply: depth 5002 (limit 128); Oxigraph's parser would overflow its stack"]
+
+
+def test_query_size_is_bounded(server):
+    big = "ASK { FILTER(" + " || ".join(["true"] * 120_000) + ") }"
+    response = httpx.post(server.url, content=big.encode(), headers={"Content-Type": "application/sparql-query"})
+    assert response.status_code == 400 and "too large" in response.text
+
+
+# --- connections ------------------------------------------------------------------------
+
+
+def _threads(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("Threads:"):
+            return int(line.split()[1])
+    raise AssertionError("no thread count")
+
+
+def test_a_thousand_idle_sockets_hold_no_threads(store_dir):
+    with KgServe(store_dir, "--quiet") as running:
+        port = int(running.base.rsplit(":", 1)[1])
+        sockets = []
+        try:
+            for _ in range(1000):
+                sockets.append(socket.create_connection(("127.0.0.1", port), timeout=10))
+            started = time.monotonic()
+            assert _ask_works(running.url)
+            assert time.monotonic() - started < 15
+            assert _threads(running.process.pid) < 40
+        finally:
+            for s in sockets:
+                s.close()
+        assert _ask_works(running.url)
+
+
+def test_idle_connections_are_closed(store_dir):
+    with KgServe(store_dir, "--quiet", "--idle-timeout", "1") as running:
+        port = int(running.base.rsplit(":", 1)[1])
+        idle = socket.create_connection(("127.0.0.1", port), timeout=20)
+        slow = socket.create_connection(("127.0.0.1", port), timeout=20)
+        slow.sendall(b"GET /sparql?query=ASK%20%7B%7D HTTP/1.1\r\n")  # and never the rest (slowloris)
+        started = time.monotonic()
+        assert idle.recv(1) == b""  # closed by the server
+        slow.recv(4096)
+        assert slow.recv(4096) == b""
+        assert time.monotonic() - started < 15
+        idle.close()
+        slow.close()
+        assert _ask_works(running.url)
+
+
+# --- DNS rebinding, cross-site requests --------------------------------------------------
+
+
+@pytest.mark.parametrize(("host", "status"), [("evil.example", 403), ("evil.example:{port}", 403),
+                                               ("127.0.0.1:{port}", 200), ("localhost:{port}", 200),
+                                               ("[::1]:{port}", 200), ("kg.example:{port}", 200)])
+def test_host_header_is_checked(store_dir, host, status):
+    with KgServe(store_dir, "--quiet", "--allowed-host", "kg.example") as running:
+        port = running.base.rsplit(":", 1)[1]
+        header = host.format(port=port)
+        for response in (httpx.get(running.url, params={"query": "ASK {}"}, headers={"Host": header}),
+                         httpx.get(running.base + "/", headers={"Host": header}),
+                         httpx.post(running.url, data={"query": "ASK {}"}, headers={"Host": header})):
+            assert response.status_code == status, (header, response.text)
+            if status == 403:
+                assert "DNS rebinding" in response.text and "access-control-allow-origin" not in response.headers
+
+
+def _snapshot_digest(store: Path) -> str:
+    return hashlib.sha256((store / SNAPSHOT).read_bytes()).hexdigest()
+
+
+@pytest.mark.parametrize(("headers", "body", "status"), [
+    # The issue's attack: an auto-submitted HTML form from another site.
+    ({"Content-Type": "application/x-www-form-urlencoded", "Origin": "http://evil.example"},
+     "update=DROP+ALL", 403),
+    ({"Content-Type": "application/x-www-form-urlencoded"}, "update=DROP+ALL", 403),  # no Origin sent
+    ({"Content-Type": "text/plain", "Origin": "http://evil.example"}, "update=DROP ALL", 415),  # enctype=text/plain
+    ({"Content-Type": "multipart/form-data; boundary=x", "Origin": "http://evil.example"},
+     '--x\r\nContent-Disposition: form-data; name="update"\r\n\r\nDROP ALL\r\n--x--\r\n', 415),
+    # fetch() from another origin can send this type after a preflight: the Origin gives it away.
+    ({"Content-Type": "application/sparql-update", "Origin": "http://evil.example"}, "DROP ALL", 403),
+    ({"Content-Type": "application/sparql-update", "Origin": "null"}, "DROP ALL", 403),
+])
+def test_cross_site_update_is_refused_and_the_store_unchanged(tmp_path, headers, body, status):
+    store = make_store(tmp_path / "store")
+    before = _snapshot_digest(store)
+    with KgServe(store, "--quiet", "--allow-update") as running:
+        response = httpx.post(running.url, content=body.encode(), headers=headers)
+        assert response.status_code == status, response.text
+        still = httpx.get(running.url, params={"query": "ASK { GRAPH <https://w3id.org/geokg/id/doc/sample> "
+                                                         "{ ?s ?p ?o } }"}).json()
+        assert still["boolean"] is True
+    assert _snapshot_digest(store) == before  # nothing was written to disk
+
+
+def test_update_token(tmp_path):
+    store = make_store(tmp_path / "store")
+    with KgServe(store, "--quiet", "--allow-update", "--update-token", "s3cret") as running:
+        drop = b"DROP GRAPH <https://w3id.org/geokg/id/doc/sample>"
+        plain = httpx.post(running.url, content=drop, headers={"Content-Type": "application/sparql-update"})
+        wrong = httpx.post(running.url, content=drop, headers={"Content-Type": "application/sparql-update",
+                                                              "Authorization": "Bearer nope"})
+        assert plain.status_code == wrong.status_code == 401
+        good = httpx.post(running.url, data={"update": drop.decode()},
+                          headers={"Authorization": "Bearer s3cret", "Origin": "https://trusted.example"})
+        assert good.status_code == 204, good.text
+
+
+@pytest.mark.parametrize("method", ["PUT", "DELETE", "PATCH", "TRACE", "FOO"])
+@pytest.mark.parametrize("path", ["/sparql", "/query", "/store?default"])
+def test_other_methods_get_plain_405(server, method, path):
+    response = httpx.request(method, server.base + path, content=b"x")
+    assert response.status_code == 405, response.text
+    assert response.headers["content-type"].startswith("text/plain") and "<html" not in response.text.lower()
+    assert "GET" in response.headers["allow"]
