@@ -55,7 +55,10 @@ def pipeline_fingerprint() -> str:
     for path in sorted([*root.glob("gazetteer/*.csv"), *root.glob("lexicon/*.toml")]):
         h.update(path.name.encode())
         h.update(path.read_bytes())
-    for path in sorted(Path(__file__).parent.glob("extract/*.py")) + sorted(Path(__file__).parent.glob("nlp/*.py")):
+    here = Path(__file__).parent
+    # rdf.py and event_table.py turn records into triples (dates, event codes): part of the output too.
+    code = sorted(here.glob("extract/*.py")) + sorted(here.glob("nlp/*.py")) + [here / "rdf.py", here / "event_table.py"]
+    for path in code:
         h.update(path.read_bytes())
     return h.hexdigest()[:16]
 

@@ -27,6 +27,7 @@ COMMAND_MODULES = (
     "kg.commands.push",
     "kg.commands.html",
     "kg.commands.stats",
+    "kg.commands.events",
 )
 
 

@@ -13,10 +13,12 @@ from rdflib import URIRef
 ONTOLOGY = "https://w3id.org/geokg/ontology#"
 DATA = "https://w3id.org/geokg/id/"
 WIKIDATA = "http://www.wikidata.org/entity/"
+CAMEO = "https://w3id.org/geokg/cameo/"  # CAMEO event codes as SKOS concepts
 
 _FOLD = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "Ä": "ae", "Ö": "oe", "Ü": "ue"})
 _KEY_RE = re.compile(r"^(person|state|org|place)/[a-z0-9]+(?:-[a-z0-9]+)*$")
 _QID_RE = re.compile(r"^Q[1-9][0-9]*$")
+_CAMEO_RE = re.compile(r"^[0-2][0-9]{1,3}$")
 
 
 def slug(text: str, max_len: int = 80) -> str:
@@ -101,7 +103,7 @@ def record_id(container: str, raw: str, readable: str | None = None) -> str:
     """
     if readable is None and re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,79}", raw) and ".." not in raw:
         return f"{container}/{raw}"
-    readable = re.sub(r"[^A-Za-z0-9_.-]+", "-", anyascii(readable or raw))[:48].strip("-.")
+    readable = re.sub(r"^[a-z]+://|[^A-Za-z0-9_.-]+", "-", anyascii(readable or raw))[:48].strip("-.")
     return f"{container}/{readable or 'r'}-{_digest(raw, 12)}"
 
 
@@ -150,6 +152,13 @@ def statement(doc: str, relation: str, agent: str, target: str | None,
     basis = "\x1f".join([relation, agent, target or "", str(begin), str(end), modality])
     digest = hashlib.sha256(basis.encode("utf-8")).hexdigest()[:16]
     return URIRef(f"{DATA}statement/{doc}/{digest}")
+
+
+def cameo(code: str) -> URIRef:
+    """The SKOS concept of a CAMEO event code ("042"), as declared in ontology/geo.ttl."""
+    if not _CAMEO_RE.match(code):
+        raise ValueError(f"invalid CAMEO code {code!r}")
+    return URIRef(CAMEO + code)
 
 
 def wikidata(qid: str) -> URIRef:

@@ -34,6 +34,7 @@ class GEO(DefinedNamespace):
     Modalities: URIRef
     CAMEOCode: URIRef
     PLOVERCategory: URIRef
+    CAMEOCodes: URIRef
     Asserted: URIRef
     Planned: URIRef
     Possible: URIRef
@@ -58,3 +59,13 @@ class GEO(DefinedNamespace):
     beginIndex: URIRef
     endIndex: URIRef
     sourcePath: URIRef
+
+    # Dates and event codes of statements
+    date: URIRef
+    dateBegin: URIRef
+    dateEnd: URIRef
+    datePrecision: URIRef
+    dateIsReportDate: URIRef
+    eventCode: URIRef
+    goldstein: URIRef
+    ploverCategory: URIRef

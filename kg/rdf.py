@@ -40,6 +40,7 @@ PREFIXES = {
     "skos": str(SKOS),
     "xsd": str(XSD),
     "wd": iris.WIKIDATA,
+    "cameo": iris.CAMEO,
     "dcterms": str(DCTERMS),
     "schema": str(SDO),
 }
@@ -98,6 +99,37 @@ def statement_triples(st: Statement) -> Iterable[tuple]:
             yield iris.actor(st.target), prop, iris.actor(st.agent)
 
 
+_DATE_TYPE = {"day": XSD.date, "month": XSD.gYearMonth, "year": XSD.gYear}
+
+
+def event_triples(st: Statement, sentence_text: str, result: DocumentResult) -> Iterable[tuple]:
+    """A statement's date (typed by precision, plus begin/end) and CAMEO code with its SKOS description."""
+    from .event_table import event_code, statement_date
+
+    node = iris.statement(st.doc_id, st.relation, st.agent, st.target, st.start, st.end, st.modality)
+    when = statement_date(st, result.meta.date)
+    if when is not None:
+        if when.precision in _DATE_TYPE:
+            yield node, GEO.date, Literal(when.value, datatype=_DATE_TYPE[when.precision])
+        yield node, GEO.dateBegin, Literal(when.begin.isoformat(), datatype=XSD.date)
+        yield node, GEO.dateEnd, Literal(when.end.isoformat(), datatype=XSD.date)
+        yield node, GEO.datePrecision, Literal(when.precision)
+        if when.report_date:
+            yield node, GEO.dateIsReportDate, Literal(True)
+    code = event_code(st, sentence_text, result.actors)
+    if code is not None:
+        concept = iris.cameo(code.code)
+        yield node, GEO.eventCode, concept
+        yield concept, RDF.type, SKOS.Concept
+        yield concept, SKOS.inScheme, GEO.CAMEOCodes
+        yield concept, SKOS.notation, Literal(code.code, datatype=GEO.CAMEOCode)
+        yield concept, SKOS.prefLabel, Literal(code.label, lang="en")
+        if code.goldstein is not None:
+            yield concept, GEO.goldstein, Literal(Decimal(f"{code.goldstein:.1f}"), datatype=XSD.decimal)
+        if code.plover:
+            yield concept, GEO.ploverCategory, Literal(code.plover, datatype=GEO.PLOVERCategory)
+
+
 def meta_triples(doc: URIRef, meta: DocumentMeta) -> Iterable[tuple]:
     """Title, publication date, source and URL of a document (Dublin Core terms, schema.org)."""
     if meta.title:
@@ -132,8 +164,10 @@ def document_triples(result: DocumentResult) -> Iterable[tuple]:
         yield node, GEO.endIndex, Literal(sent.end, datatype=XSD.integer)
     for key in sorted(referenced_actors(result)):
         yield from actor_triples(result.actors[key])
+    texts = {sent.index: sent.text for sent in result.sentences}
     for st in result.statements:
         yield from statement_triples(st)
+        yield from event_triples(st, texts.get(st.sentence, ""), result)
 
 
 def referenced_actors(result: DocumentResult) -> set[str]:
