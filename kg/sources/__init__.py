@@ -494,4 +494,4 @@ def _warc(source: _Source, shown: str, container: str, side: dict[str, str],
             if "date" not in own and entry.warc_date:
                 own |= _meta({"date": entry.warc_date}, f"{where} (WARC-Date)", reporter)
             yield InputDocument(source.path, f"{source.relative}@{entry.offset}", text,
-                                iris.record_id(container, entry.record_id, readable=url.split("://", 1)[-1] if url else None), _merge(side, own))
+                                iris.record_id(container, entry.record_id, readable=url), _merge(side, own))
