@@ -216,14 +216,20 @@ def _text_reply(status: int, message: str) -> dict:
             "headers": {}}
 
 
+# ?format= names as clients send them for graph results (SPARQLWrapper sends format=xml and
+# format=n3 with its default CONSTRUCT), where "xml" can only mean RDF/XML.
+_GRAPH_FORMAT_PARAM = {"xml": "rdfxml", "n3": "turtle", "json": "jsonld"}
+
+
 def _choose(job: dict, offered: dict[str, str], default: str) -> str:
-    fmt_param = job.get("format")
+    """?format= if it names a format that fits this result, else the Accept header."""
+    fmt_param = (job.get("format") or "").lower()
     if fmt_param:
-        fmt = _FORMAT_PARAM.get(fmt_param.lower())
-        if fmt not in offered.values():
-            raise HttpError(406, f"format={fmt_param!r} does not fit this query; offered: "
-                                 f"{', '.join(sorted(set(offered.values())))}")
-        return fmt
+        fmt = _FORMAT_PARAM.get(fmt_param)
+        if offered is GRAPH_TYPES:
+            fmt = _GRAPH_FORMAT_PARAM.get(fmt_param, fmt)
+        if fmt in offered.values():
+            return fmt
     return negotiate(job.get("accept"), offered, default)
 
 
