@@ -101,7 +101,25 @@ def seed_build(tmp_path_factory):
     return out
 
 
+def make_read_result():
+    """The sample as kg.sources would read it from text full of noncharacters and controls, with metadata."""
+    import dataclasses
+
+    from kg.records import DocumentMeta
+    from kg.sources.text import clean_text, clean_value
+
+    dirty = ("".join(chr(c) for c in range(0xFDD0, 0xFDF0)) + "".join(map(chr, range(0x20))) + "\x7f\x85\x9f"
+             + "".join(chr(plane * 0x10000 + low) for plane in range(17) for low in (0xFFFE, 0xFFFF)))
+    base = make_sample_result()
+    sentences = [dataclasses.replace(s, text=clean_text(s.text + dirty)) for s in base.sentences]
+    meta = DocumentMeta(clean_value("Titel \"<x>\" " + dirty), "2025-02-13", "https://beispiel.de/ärger?x=1&y=%22",
+                        clean_value("Quelle " + dirty))
+    return dataclasses.replace(base, sentences=sentences, meta=meta)
+
+
 def dataset_for(name: str, seed_build_dir: Path | None):
+    if name == "read":
+        return build_dataset([make_read_result()])
     if name == "sample":
         return build_dataset([make_sample_result()])
     if name == "hostile":
@@ -110,7 +128,7 @@ def dataset_for(name: str, seed_build_dir: Path | None):
 
 
 @pytest.mark.parametrize("fmt", list(FORMATS))
-@pytest.mark.parametrize("graph", ["sample", "hostile", "seed"])
+@pytest.mark.parametrize("graph", ["sample", "hostile", "read", "seed"])
 def test_every_format_loads_identically_everywhere(graph, fmt, tmp_path, request):
     seed_dir = request.getfixturevalue("seed_build") if graph == "seed" else None
     ds = dataset_for(graph, seed_dir)

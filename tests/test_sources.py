@@ -386,3 +386,36 @@ def test_stdin_is_one_document(tmp_path):
     bad = subprocess.run([sys.executable, "-m", "kg", "build", "-", "-o", str(tmp_path / "o2")], input="",
                          capture_output=True, text=True, timeout=600, env={"KG_CACHE_DIR": "", "PATH": "/usr/bin:/bin"})
     assert bad.returncode == 1 and bad.stderr.startswith("kg: error: <stdin>: empty document")
+
+
+def test_a_document_with_noncharacters_builds_and_every_file_parses(tmp_path):
+    """Issue: U+FFFE / U+FFFF passed into all four text formats and Raptor rejected the file."""
+    import shutil
+
+    import pyoxigraph as ox
+    from rdflib import Dataset, Graph
+
+    from kg.build import build
+
+    dirty = "".join(NONCHARACTERS) + "\x01\x7f\x9f"
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.md").write_text(f"---\ntitle: Titel \ufffe{dirty}\n---\nBundeskanzler Olaf Scholz traf \ufffe "
+                               f"Emmanuel Macron in Paris.{dirty} Putin traf Trump \uffff.", encoding="utf-8")
+    out = tmp_path / "out"
+    summary = build([docs], out, html=False, formats=("turtle", "nt", "trig", "nquads"), cache_dir=None)
+    assert summary.processed == 1 and sum(summary.statements.values()) >= 1
+    files = {"turtle": out / "graph.ttl", "nt": out / "graph.nt", "trig": out / "graph.trig",
+             "nquads": out / "graph.nq"}
+    for fmt, path in files.items():
+        data = path.read_text(encoding="utf-8")
+        assert not any(c in data for c in NONCHARACTERS + ["\x01", "\x7f", "\x9f"]), fmt
+    n = len(Graph().parse(files["turtle"]))
+    assert n > 0 and len(Graph().parse(files["nt"])) == n
+    assert len(Dataset().parse(files["trig"], format="trig")) >= 0
+    assert len(list(ox.parse(path=str(files["turtle"]), format=ox.RdfFormat.TURTLE))) == n
+    assert len(list(ox.parse(path=str(files["nquads"]), format=ox.RdfFormat.N_QUADS))) >= n
+    for tool, args in (("rapper", ["-i", "turtle", "-c"]), ("serdi", ["-i", "turtle", "-o", "ntriples"])):
+        if shutil.which(tool):  # tests/test_formats.py requires both; here they are a bonus check
+            check = subprocess.run([tool, *args, str(files["turtle"])], capture_output=True, text=True)
+            assert check.returncode == 0 and "error" not in check.stderr.lower(), check.stderr

@@ -12,7 +12,7 @@ clean-up and NFC (see kg.sources.text.clean_text).
 Bad records (a broken JSON line, a non-HTML WARC record, undecodable, binary or empty files)
 are reported through `on_skip(message)` and the rest is read; without `on_skip` the first one
 raises InputError. Problems that keep the document but drop a value (an invalid date or URL)
-go to `on_warning` (default: `on_skip`'s callback, else the "kg" logger).
+go to `on_warning` (default: a warning on the "kg" logger); they never count as skipped.
 """
 
 from __future__ import annotations
@@ -125,7 +125,7 @@ def find_documents(inputs: list[str | Path]) -> list[tuple[Path, str]]:
 class _Reporter:
     def __init__(self, on_skip: Report | None, on_warning: Report | None) -> None:
         self.on_skip = on_skip
-        self.on_warning = on_warning or on_skip
+        self.on_warning = on_warning
         self.skipped = 0
         self.warnings = 0
 
