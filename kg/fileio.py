@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from .sources import (  # noqa: F401  (re-exported)
+from .sources import (
     DOC_SUFFIXES,
     MAX_DOC_BYTES,
     InputDocument,
@@ -18,6 +18,9 @@ from .sources import (  # noqa: F401  (re-exported)
     read_documents,
     read_text,
 )
+
+__all__ = ["DOC_SUFFIXES", "MAX_DOC_BYTES", "InputDocument", "atomic_write", "find_documents", "iter_documents",
+           "read_documents", "read_text", "write_bytes_atomic"]
 
 
 def _umask() -> int:

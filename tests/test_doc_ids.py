@@ -19,8 +19,10 @@ SIX = ["a b.txt", "a-b.txt", "x.txt", "x.md", "中文.txt", "русский.txt"
 
 @pytest.mark.parametrize("paths,expected", [
     (["000_4d9e4ac50f9794c6.txt"], {"000_4d9e4ac50f9794c6.txt": "000_4d9e4ac50f9794c6"}),  # unique: kept
-    (["sub dir/Grüße aus Köln.md", "b.txt"], {"sub dir/Grüße aus Köln.md": "sub-dir/Gruesse-aus-Koeln", "b.txt": "b"}),
-    (["中文.txt", "русский.txt", "Ελλάδα.md"], {"中文.txt": "ZhongWen", "русский.txt": "russkiy", "Ελλάδα.md": "Ellada"}),
+    (["sub dir/Grüße aus Köln.md", "b.txt"],
+     {"sub dir/Grüße aus Köln.md": "sub-dir/Gruesse-aus-Koeln", "b.txt": "b"}),
+    (["中文.txt", "русский.txt", "Ελλάδα.md"],
+     {"中文.txt": "ZhongWen", "русский.txt": "russkiy", "Ελλάδα.md": "Ellada"}),
     (["news.jsonl.gz", "cc.warc.gz"], {"news.jsonl.gz": "news", "cc.warc.gz": "cc"}),
     (["😀.txt"], {"😀.txt": "grinning"}),
     (["!!!.txt"], {"!!!.txt": "x" + iris._digest("!!!", 8)}),  # nothing left of the name: a digest

@@ -305,7 +305,8 @@ def bad_bytes(name: str) -> bytes:
     if data is not None:
         return data
     if name == "WARC redirect":
-        bad = ("https://example.org/alt", "301 Moved Permanently", "text/html", b"<html>moved</html>", "2025-03-05T08:00:00Z")
+        bad = ("https://example.org/alt", "301 Moved Permanently", "text/html", b"<html>moved</html>",
+               "2025-03-05T08:00:00Z")
     else:
         bad = ("https://example.org/logo.png", "200 OK", "image/png", b"\x89PNG....", "2025-03-05T08:00:00Z")
     return warc_bytes([WARC_RECORDS[1], bad], True)
@@ -419,3 +420,21 @@ def test_a_document_with_noncharacters_builds_and_every_file_parses(tmp_path):
         if shutil.which(tool):  # tests/test_formats.py requires both; here they are a bonus check
             check = subprocess.run([tool, *args, str(files["turtle"])], capture_output=True, text=True)
             assert check.returncode == 0 and "error" not in check.stderr.lower(), check.stderr
+
+
+def test_a_corpus_is_streamed_not_held_in_memory(tmp_path):
+    import tracemalloc
+
+    path = tmp_path / "big.jsonl.gz"
+    text = "Bundeskanzler Olaf Scholz traf Emmanuel Macron in Paris. " * 100
+    with gzip.open(path, "wt", encoding="utf-8") as fh:
+        for i in range(2000):
+            fh.write(json.dumps({"id": f"a-{i}", "text": f"{text}{i}"}) + "\n")
+    tracemalloc.start()
+    try:
+        count = sum(1 for _ in iter_documents([path]))
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert count == 2000
+    assert peak < 0.1 * 2000 * len(text)  # 11 MB of text; measured peak 0.5 MB (ids and buffers)

@@ -27,7 +27,6 @@ import zlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import BinaryIO
 
 from .. import iris
 from ..errors import InputError
@@ -332,18 +331,16 @@ def iter_documents(
     reporter = _Reporter(on_skip, on_warning)
     sidecars = _Sidecars(reporter)
     ids = iris.doc_ids(s.relative for s in sources)
-    taken: dict[str, str] = {}
+    taken: set[str] = set()  # ids only (texts are never kept): memory grows by an id per document
 
     def unique(doc: InputDocument) -> InputDocument | None:
-        where = doc.relative
         if doc.doc_id in taken:
-            other = taken[doc.doc_id]
-            alternative = iris.doc_id_elsewhere(doc.doc_id, where)
+            alternative = iris.doc_id_elsewhere(doc.doc_id, doc.relative)
             if alternative in taken:
-                reporter.skip(f"{where}: document id {doc.doc_id} already used by {other}; skipped")
+                reporter.skip(f"{doc.relative}: document id {doc.doc_id} already used; skipped")
                 return None
             doc = replace(doc, doc_id=alternative)
-        taken[doc.doc_id] = where
+        taken.add(doc.doc_id)
         return doc
 
     for source in sources:
