@@ -11,7 +11,6 @@ from pathlib import Path
 
 from . import __version__
 from .errors import KgError
-from .fileio import read_documents
 from .resources import ontology_dir
 
 DEFAULT_FORMATS = ("turtle", "trig")
@@ -28,6 +27,7 @@ class BuildSummary:
     statements: Counter = field(default_factory=Counter)  # (relation, modality) -> count, whole graph
     outputs: list[Path] = field(default_factory=list)
     seconds: float = 0.0
+    failures: list = field(default_factory=list)  # Failure per skipped document, in input order
 
     def lines(self) -> list[str]:
         total = sum(self.statements.values())
@@ -43,28 +43,50 @@ class BuildSummary:
             counts = [f"{m} {self.statements[(relation, m)]}" for m in modalities if self.statements[(relation, m)]]
             n = sum(self.statements[(relation, m)] for m in modalities)
             out.append(f"  {relation:<9}{n:>5}" + (f"   ({', '.join(counts)})" if counts else ""))
-        out.append(f"wrote: {', '.join(str(p) for p in self.outputs)}")
+        if self.failures:
+            out.append(f"failed: {len(self.failures)} document{'s' if len(self.failures) != 1 else ''} skipped")
+        if len(self.outputs) > 8:
+            out.append(f"wrote: {len(self.outputs)} files in {self.outputs[0].parent}")
+        else:
+            out.append(f"wrote: {', '.join(str(p) for p in self.outputs)}")
         out.append(f"time: {self.seconds:.1f} s")
         return out
 
 
 def pipeline_fingerprint() -> str:
-    """Changes whenever the extractor or its data change, so stored documents are redone."""
+    """Changes whenever kg's code or data change, so stored documents are redone.
+
+    Covers every .py file of the kg package (extraction, tagging, RDF, IRIs: all shape
+    the output) and every file under ontology/ (gazetteer, lexicons, ontology)."""
     h = hashlib.sha256(__version__.encode())
+    here = Path(__file__).resolve().parent
     root = ontology_dir()
-    for path in sorted([*root.glob("gazetteer/*.csv"), *root.glob("lexicon/*.toml")]):
-        h.update(path.name.encode())
+    files = [("kg", here, p) for p in here.rglob("*.py")] + [("ontology", root, p) for p in root.rglob("*")]
+    for label, base, path in sorted((label, base, p) for label, base, p in files
+                                    if p.is_file() and "__pycache__" not in p.parts):
+        h.update(f"{label}/{path.relative_to(base).as_posix()}\x1f".encode())
         h.update(path.read_bytes())
-    here = Path(__file__).parent
-    # rdf.py and event_table.py turn records into triples (dates, event codes): part of the output too.
-    code = sorted(here.glob("extract/*.py")) + sorted(here.glob("nlp/*.py")) + [here / "rdf.py", here / "event_table.py"]
-    for path in code:
-        h.update(path.read_bytes())
+        h.update(b"\x1e")
     return h.hexdigest()[:16]
 
 
 def content_hash(text: str, fingerprint: str, model: str | None) -> str:
     return hashlib.sha256(f"{fingerprint}\x1f{model or ''}\x1f{text}".encode()).hexdigest()
+
+
+PARTIAL_EXIT = 3  # `kg build`: some documents failed and were skipped, the rest was built
+
+
+@dataclass(frozen=True)
+class Failure:
+    """A document that was skipped: where it is, the stage that failed, one line."""
+
+    where: str
+    stage: str
+    message: str
+
+    def line(self) -> str:
+        return f"{self.where}: {self.stage}: {self.message}"
 
 
 def build(
@@ -80,65 +102,184 @@ def build(
     progress: Callable[[str], None] | None = None,
     date: str | None = None,
     fields: dict[str, str] | None = None,
+    jobs: int = 1,
+    scheduler: str | None = None,
+    shards: str | Path | None = None,
+    strict: bool = False,
+    meter=None,
 ) -> BuildSummary:
-    """Extract every input document into the store, then write the graph files."""
-    from .extract.document import extract_text
+    """Extract every input document into the store, then write the graph files.
+
+    Documents are streamed. `jobs` > 1 extracts in worker processes, `scheduler` on a Dask
+    cluster ("local" or tcp://host:port); results are merged in input order, so the files
+    are the same bytes as a serial build. `shards` writes gzip N-Quads shards into that
+    folder instead of the store and graph files. A document that cannot be read or fails in
+    any stage is skipped and listed in `summary.failures` (`strict`: KgError instead, and
+    nothing is written); when no document at all could be built, KgError.
+    `progress` receives messages, `meter` (kg.progress.Progress) counts documents."""
+    from .fileio import iter_documents
+    from .parallel import Task, batches, make_runner
     from .rdf import document_triples
-    from .serialize import FORMATS, serialize
-    from .fileio import write_bytes_atomic
-    from .store import GraphStore
+    from .serialize import FORMATS
 
     started = time.perf_counter()
     out_dir = Path(out_dir)
-    if out_dir.exists() and not out_dir.is_dir():
+    if shards is None and out_dir.exists() and not out_dir.is_dir():
         raise KgError(f"{out_dir}: exists and is not a folder")
     for fmt in formats:
         if fmt not in FORMATS:
             raise KgError(f"unknown format {fmt!r}; choose from: {', '.join(FORMATS)}")
-    # All input errors surface before anything is written.
-    documents = read_documents(list(inputs), date=date, fields=fields)
-    summary = BuildSummary(documents=len(documents))
+    if jobs < 1:
+        raise KgError(f"--jobs {jobs}: must be at least 1")
+    summary = BuildSummary()
     fingerprint = pipeline_fingerprint()
-    nlp = None
-    with GraphStore.open(store_dir or out_dir / "store") as store:
-        wanted = set()
+
+    def fail(where: str, stage: str, message: str) -> None:
+        failure = Failure(where, stage, message)
+        if strict:
+            raise KgError(failure.line())
+        summary.failures.append(failure)
+        if meter is not None:
+            meter.advance(failed=1)
+
+    def skipped(message: str) -> None:  # a record the reader could not read
+        summary.documents += 1
+        where, _, rest = message.partition(": ")
+        fail(where, "read", rest.removesuffix("; skipped") if rest else message)
+
+    documents = iter_documents(list(inputs), date=date, fields=fields, on_skip=None if strict else skipped)
+    sink = _ShardSink(shards) if shards is not None else None
+    wanted: set[str] = set()
+
+    def tasks(store):
         for doc in documents:
-            doc_id = doc.doc_id
-            wanted.add(doc_id)
+            summary.documents += 1
+            wanted.add(doc.doc_id)
             digest = content_hash(f"{doc.meta!r}\x1e{doc.text}", fingerprint, model)  # new metadata: redo
-            if store.document_hash(doc_id) == digest:
+            if store is not None and store.document_hash(doc.doc_id) == digest:
                 summary.unchanged += 1
+                if meter is not None:
+                    meter.advance()
                 continue
-            if nlp is None:
-                from .nlp.pipeline import make_nlp
+            yield Task(doc.doc_id, doc.relative, doc.text, doc.meta, digest)
 
-                nlp = make_nlp(model, cache_dir=cache_dir)
-            if progress:
-                progress(f"processing {doc.path}")
-            result = extract_text(nlp, doc.text, doc_id, doc.relative)
-            result.meta = doc.meta
-            summary.sentences += len(result.sentences)
-            store.put_document(doc_id, digest, document_triples(result))
-            summary.processed += 1
-        if prune:
-            for doc_id in sorted(set(store.documents()) - wanted):
-                store.remove_document(doc_id)
-                summary.pruned += 1
-        store.commit()
-        ds = store.to_dataset()
-        ds.default_union = True  # queries see every document's named graph
-        _count(ds, summary)
-        out_dir.mkdir(parents=True, exist_ok=True)
-        for fmt in formats:
-            path = out_dir / ("graph" + FORMATS[fmt][0])
-            write_bytes_atomic(path, serialize(ds, fmt))
-            summary.outputs.append(path)
-        if html:
-            from .viz import write_html
+    def merge(store) -> None:
+        work = batches(tasks(store))
+        first = [next(work, None), next(work, None)]
+        if first[1] is None:  # one batch or none: worker start-up would cost more than it saves
+            runner = make_runner(model, cache_dir)
+        else:
+            runner = make_runner(model, cache_dir, jobs=jobs, scheduler=scheduler, log=progress)
+        try:
+            for outcomes in runner.run(_chain(first, work)):
+                for outcome in outcomes:
+                    _merge_one(outcome, store, sink, summary, fail, document_triples)
+                    if meter is not None:
+                        meter.advance(words=outcome.words)
+        finally:
+            runner.close()
 
-            summary.outputs.append(write_html(ds, out_dir / "graph.html"))
+    if sink is not None:
+        merge(None)
+        summary.outputs.extend(sink.close())
+        summary.actors = len(sink.actors)
+        summary.statements = sink.statements
+    else:
+        from .store import GraphStore
+
+        with GraphStore.open(store_dir or out_dir / "store") as store:
+            merge(store)
+            _check_something_built(summary)
+            if prune:
+                for doc_id in sorted(set(store.documents()) - wanted):
+                    store.remove_document(doc_id)
+                    summary.pruned += 1
+            store.commit()
+            _write_outputs(store, out_dir, formats, html, summary)
+    if sink is not None:
+        _check_something_built(summary)
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def _chain(first: list, rest):
+    for batch in first:
+        if batch is not None:
+            yield batch
+    yield from rest
+
+
+def _merge_one(outcome, store, sink, summary: BuildSummary, fail, document_triples) -> None:
+    task = outcome.task
+    if not outcome.ok:
+        fail(task.path, outcome.stage, outcome.error)
+        return
+    from .parallel import failure_stage, one_line
+
+    result = outcome.result
+    try:
+        triples = list(document_triples(result))
+    except Exception as exc:  # noqa: BLE001 - a document whose records cannot become RDF
+        fail(task.path, failure_stage(exc), one_line(exc))
+        return
+    try:
+        if sink is not None:
+            sink.add(result, triples)
+        else:
+            store.put_document(task.doc_id, task.digest, triples)
+    except KgError as exc:
+        fail(task.path, "store", str(exc))
+        return
+    summary.sentences += len(result.sentences)
+    summary.processed += 1
+
+
+def _check_something_built(summary: BuildSummary) -> None:
+    """A corpus where every document failed is an error (exit 1), not a partial build."""
+    if summary.failures and not summary.processed and not summary.unchanged:
+        first = summary.failures[0]
+        more = len(summary.failures) - 1
+        raise KgError(first.line() + (f" (and {more} more document{'s' if more > 1 else ''} failed)" if more else ""))
+
+
+def _write_outputs(store, out_dir: Path, formats, html: bool, summary: BuildSummary) -> None:
+    from .fileio import write_bytes_atomic
+    from .serialize import FORMATS, serialize
+
+    ds = store.to_dataset()
+    ds.default_union = True  # queries see every document's named graph
+    _count(ds, summary)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for fmt in formats:
+        path = out_dir / ("graph" + FORMATS[fmt][0])
+        write_bytes_atomic(path, serialize(ds, fmt))
+        summary.outputs.append(path)
+    if html:
+        from .viz import write_html
+
+        summary.outputs.append(write_html(ds, out_dir / "graph.html"))
+
+
+class _ShardSink:
+    """--shards: documents go to N-Quads shards; counts come from the records."""
+
+    def __init__(self, directory):
+        from .shards import ShardWriter
+
+        self.writer = ShardWriter(directory)
+        self.actors: set[str] = set()
+        self.statements: Counter = Counter()
+
+    def add(self, result, triples) -> None:
+        from .rdf import referenced_actors
+
+        self.writer.add(result.doc_id, triples)
+        self.actors.update(key for key in referenced_actors(result)
+                           if result.actors[key].kind in ("person", "state", "organization"))
+        self.statements.update((st.relation, st.modality) for st in result.statements)
+
+    def close(self) -> list[Path]:
+        return self.writer.close()
 
 
 def _count(ds, summary: BuildSummary) -> None:

@@ -29,9 +29,22 @@ FORMAT_CHOICES = ["turtle", "trig", "nt", "nquads", "json-ld"]
 @click.option("--field", "field_specs", multiple=True, metavar="NAME=KEY",
               help="JSON Lines: read NAME (text, id, title, date, url, source) from KEY (repeatable; a dotted KEY "
                    "reads nested objects), e.g. --field text=body --field id=guid.")
-@click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Worker processes for the extraction; default: the number of cores. --jobs 1 runs in this "
+                   "process. The files are the same bytes whatever N.")
+@click.option("--scheduler", default=None, metavar="ADDRESS|local",
+              help="Run the extraction on a Dask distributed cluster (tcp://host:8786; the workers need only "
+                   "'pip install kg'), or 'local' for a LocalCluster of --jobs workers on this machine.")
+@click.option("--shards", "shards_dir", default=None, type=click.Path(file_okay=False),
+              help="Write the graph as gzip N-Quads shards (one named graph per document, 1,000 documents a "
+                   "file) into this folder, without the store and the graph files: for corpora larger than "
+                   "memory; load them with 'oxigraph load' or Virtuoso's bulk loader (docs/STORES.md).")
+@click.option("--strict", is_flag=True,
+              help="All or nothing: the first document that cannot be read or fails stops the build (exit 1) "
+                   "and nothing is written.")
+@click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors (no progress, no summary).")
 def build_command(inputs, out_dir, store_dir, formats, no_html, prune, model, no_cache, date, field_specs,
-                  quiet) -> None:
+                  jobs, scheduler, shards_dir, strict, quiet) -> None:
     """Extract actors and relations from INPUTS and write the knowledge graph.
 
     \b
@@ -53,12 +66,22 @@ def build_command(inputs, out_dir, store_dir, formats, no_html, prune, model, no
     Prints a summary: documents, sentences, actors, statements per relation and modality.
 
     \b
+    A document that cannot be read or fails in any stage is reported on stderr
+    (file, stage, one line) and skipped; the rest is built.
+    Exit status: 0 all documents built; 3 partial (some documents skipped, the
+    graph holds the rest); 1 error (bad options, nothing could be built, or
+    any failure with --strict; earlier output is left as it was).
+    Progress: a bar on a terminal, a line every 10 s otherwise, none with -q.
+
+    \b
     Examples:
       kg build seeds/ -o output/
       kg build news/2025-*.txt -o output/ --format nquads --format json-ld
       kg build news/ -o output/ --prune        # also drop documents removed from news/
       kg build feed.jsonl.gz --field text=body --field id=guid
       kg build - --date 2025-02-13 < article.txt
+      kg build corpus/ --jobs 2 --shards shards/          # shards, no store
+      kg build corpus/ --scheduler tcp://10.0.0.5:8786    # on a Dask cluster
     """
     from ..build import DEFAULT_FORMATS, build
     from ..errors import KgError
@@ -70,18 +93,44 @@ def build_command(inputs, out_dir, store_dir, formats, no_html, prune, model, no
             raise KgError(f"--field {spec!r}: expected NAME=KEY, e.g. text=body")
         fields[name.strip()] = key.strip()
 
-    def progress(message: str) -> None:
-        if not quiet:
-            click.echo(message, err=True)
+    from ..build import PARTIAL_EXIT
+    from ..parallel import cpu_count
+    from ..progress import Progress
 
-    summary = build(
-        list(inputs), out_dir, store_dir=store_dir, formats=tuple(dict.fromkeys(formats)) or DEFAULT_FORMATS,
-        html=not no_html, model=model, prune=prune, cache_dir=None if no_cache else "default", progress=progress,
-        date=date, fields=fields or None,
-    )
+    meter = Progress(quiet=quiet, total=_known_total(inputs))
+
+    def progress(message: str) -> None:
+        meter.message(message)
+
+    try:
+        summary = build(
+            list(inputs), out_dir, store_dir=store_dir, formats=tuple(dict.fromkeys(formats)) or DEFAULT_FORMATS,
+            html=not no_html, model=model, prune=prune, cache_dir=None if no_cache else "default",
+            progress=progress, date=date, fields=fields or None, jobs=jobs or cpu_count(), scheduler=scheduler,
+            shards=shards_dir, strict=strict, meter=meter,
+        )
+    finally:
+        meter.close()
+    for failure in summary.failures:  # errors: printed even with --quiet
+        click.echo(f"kg: skipped {failure.line()}", err=True)
     if not quiet:
         for line in summary.lines():
             click.echo(line)
+    if summary.failures:
+        raise SystemExit(PARTIAL_EXIT)
+
+
+def _known_total(inputs) -> int | None:
+    """The number of documents when every input is a single-document file (for the ETA)."""
+    try:
+        from ..sources import find_sources
+
+        sources = find_sources(list(inputs))
+    except Exception:  # noqa: BLE001 - the build reports input errors itself
+        return None
+    if all(s.kind in ("text", "html") for s in sources):
+        return len(sources)
+    return None
 
 
 def register(group: click.Group) -> None:

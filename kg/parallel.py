@@ -1,0 +1,279 @@
+"""Running the extraction: in this process, in worker processes, or on a Dask cluster.
+
+Work travels in batches of `Task`s; each task comes back as an `Outcome` (the
+DocumentResult, or the stage and one line of the error that stopped it). Results are
+handed back in input order, whatever order the workers finish in, so the parent can
+merge them into the store exactly as a serial run would.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import traceback
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+BATCH_DOCS = 16  # documents per batch at most
+BATCH_CHARS = 60_000  # characters per batch at most (one larger document travels alone)
+
+
+@dataclass(frozen=True)
+class Task:
+    doc_id: str
+    path: str  # shown in the graph (gkg:sourcePath) and in reports
+    text: str
+    meta: Any = None  # kg.records.DocumentMeta
+    digest: str = ""  # content hash, for the store
+
+
+@dataclass
+class Outcome:
+    task: Task
+    result: Any = None  # kg.records.DocumentResult when it worked
+    stage: str = ""  # where it failed, e.g. "nlp/hanta_tagger"
+    error: str = ""  # one line
+    words: int = 0  # whitespace-separated words, for tokens/s
+
+    @property
+    def ok(self) -> bool:
+        return self.result is not None
+
+
+def cpu_count() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def batches(tasks: Iterable[Task]) -> Iterator[list[Task]]:
+    batch: list[Task] = []
+    chars = 0
+    for task in tasks:
+        if batch and (len(batch) >= BATCH_DOCS or chars + len(task.text) > BATCH_CHARS):
+            yield batch
+            batch, chars = [], 0
+        batch.append(task)
+        chars += len(task.text)
+    if batch:
+        yield batch
+
+
+# One pipeline per (process, thread): spaCy components and the SQLite cache are not shared.
+_PIPELINES: dict[tuple, Any] = {}
+
+
+def pipeline(model: str | None, cache_dir: str | None):
+    key = (model, cache_dir, os.getpid(), threading.get_ident())
+    nlp = _PIPELINES.get(key)
+    if nlp is None:
+        from .nlp.pipeline import make_nlp
+
+        nlp = _PIPELINES[key] = make_nlp(model, cache_dir=cache_dir)
+    return nlp
+
+
+def failure_stage(exc: BaseException) -> str:
+    """The innermost kg module in the traceback ("nlp/coref", "extract/relations"), else "pipeline"."""
+    root = Path(__file__).resolve().parent
+    chain = []
+    seen = set()
+    while exc is not None and id(exc) not in seen:  # spaCy re-raises a component's KeyError as E109
+        seen.add(id(exc))
+        chain.append(exc)
+        exc = exc.__cause__ or exc.__context__
+    for error in reversed(chain):
+        for frame in reversed(traceback.extract_tb(error.__traceback__)):
+            try:
+                rel = Path(frame.filename).resolve().relative_to(root)
+            except ValueError:
+                continue
+            if rel.name not in ("parallel.py",):
+                return rel.with_suffix("").as_posix()
+    return "pipeline"
+
+
+def one_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    line = f"{type(exc).__name__}: {text[0] if text else ''}".rstrip(": ")
+    return line if len(line) <= 300 else line[:297] + "..."
+
+
+def extract_one(nlp, task: Task) -> Outcome:
+    from .extract.document import extract_text
+
+    try:
+        result = extract_text(nlp, task.text, task.doc_id, task.path)
+        if task.meta is not None:
+            result.meta = task.meta
+    except Exception as exc:  # noqa: BLE001 - one bad document must not sink the corpus
+        return Outcome(task, stage=failure_stage(exc), error=one_line(exc))
+    return Outcome(task, result, words=len(task.text.split()))
+
+
+def extract_batch(batch: list[Task], model: str | None, cache_dir: str | None) -> list[Outcome]:
+    """Worker entry point (process pool and Dask): the outcomes of one batch, in order."""
+    try:
+        nlp = pipeline(model, cache_dir)
+    except Exception as exc:  # noqa: BLE001 - e.g. a --model a worker does not have
+        return [Outcome(t, stage="pipeline set-up", error=one_line(exc)) for t in batch]
+    return [extract_one(nlp, task) for task in batch]
+
+
+class SerialRunner:
+    """Everything in this process (--jobs 1)."""
+
+    def __init__(self, model: str | None, cache_dir: str | None):
+        self.model, self.cache_dir = model, cache_dir
+
+    def run(self, work: Iterable[list[Task]]) -> Iterator[list[Outcome]]:
+        for batch in work:
+            yield extract_batch(batch, self.model, self.cache_dir)
+
+    def close(self) -> None:
+        pass
+
+
+class ProcessRunner:
+    """Worker processes on this machine (--jobs N); a worker that dies costs only its documents."""
+
+    def __init__(self, model: str | None, cache_dir: str | None, jobs: int):
+        self.model, self.cache_dir, self.jobs = model, cache_dir, jobs
+        self.pool = None
+
+    def _pool(self):
+        if self.pool is None:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
+            # spawn: no fork of a parent that holds the store, threads and open files
+            self.pool = ProcessPoolExecutor(self.jobs, mp_context=multiprocessing.get_context("spawn"))
+        return self.pool
+
+    def _restart(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=False, cancel_futures=True)
+            self.pool = None
+
+    def run(self, work: Iterable[list[Task]]) -> Iterator[list[Outcome]]:
+        from concurrent.futures.process import BrokenProcessPool
+
+        def submit(batch):
+            return self._pool().submit(extract_batch, batch, self.model, self.cache_dir)
+
+        pending: deque = deque()
+        window = 4 * self.jobs
+        work = iter(work)
+        exhausted = False
+        while True:
+            while not exhausted and len(pending) < window:
+                batch = next(work, None)
+                if batch is None:
+                    exhausted = True
+                else:
+                    pending.append((batch, submit(batch)))
+            if not pending:
+                return
+            batch, future = pending.popleft()
+            try:
+                yield future.result()
+            except BrokenProcessPool:
+                # A worker died (out of memory, a crash in native code): redo the batches in
+                # flight one document at a time, so that only the guilty document is lost.
+                redo = [batch] + [b for b, _ in pending]
+                pending.clear()
+                for b in redo:
+                    yield [self._alone(task) for task in b]
+
+    def _alone(self, task: Task) -> Outcome:
+        from concurrent.futures.process import BrokenProcessPool
+
+        self._restart_if_broken()
+        try:
+            return self._pool().submit(extract_batch, [task], self.model, self.cache_dir).result()[0]
+        except BrokenProcessPool:
+            self._restart()
+            return Outcome(task, stage="worker", error="the worker process died on this document")
+
+    def _restart_if_broken(self) -> None:
+        if self.pool is not None and getattr(self.pool, "_broken", False):
+            self._restart()
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+            self.pool = None
+
+
+class DaskRunner:
+    """A Dask distributed cluster: an address (tcp://host:8786) or "local" (a LocalCluster here)."""
+
+    def __init__(self, model: str | None, cache_dir: str | None, address: str, jobs: int,
+                 log: Callable[[str], None] | None = None):
+        try:
+            from distributed import Client, LocalCluster
+        except ImportError:  # pragma: no cover - a dependency of kg
+            from .errors import KgError
+
+            raise KgError("--scheduler needs Dask distributed: pip install 'dask[distributed]'") from None
+        self.model, self.cache_dir = model, cache_dir
+        self.cluster = None
+        try:
+            if address == "local":
+                self.cluster = LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True,
+                                            dashboard_address=None, silence_logs=40)
+                self.client = Client(self.cluster)
+            else:
+                self.client = Client(address, timeout=30)
+        except (OSError, TimeoutError, ValueError) as exc:
+            from .errors import KgError
+
+            if self.cluster is not None:
+                self.cluster.close()
+            raise KgError(f"--scheduler {address}: cannot connect ({one_line(exc)})") from None
+        workers = len(self.client.scheduler_info().get("workers", {}))
+        self.window = 4 * max(1, workers)
+        if log:
+            log(f"dask: {address} with {workers} worker(s)")
+
+    def run(self, work: Iterable[list[Task]]) -> Iterator[list[Outcome]]:
+        pending: deque = deque()
+        work = iter(work)
+        exhausted = False
+        while True:
+            while not exhausted and len(pending) < self.window:
+                batch = next(work, None)
+                if batch is None:
+                    exhausted = True
+                else:
+                    pending.append((batch, self.client.submit(extract_batch, batch, self.model, self.cache_dir,
+                                                              pure=False)))
+            if not pending:
+                return
+            batch, future = pending.popleft()
+            try:
+                yield future.result()
+            except Exception as exc:  # noqa: BLE001 - KilledWorker, a lost connection: the batch failed
+                yield [Outcome(t, stage="dask worker", error=one_line(exc)) for t in batch]
+            finally:
+                future.release()
+
+    def close(self) -> None:
+        try:
+            self.client.close()
+        finally:
+            if self.cluster is not None:
+                self.cluster.close()
+
+
+def make_runner(model: str | None, cache_dir: str | None, *, jobs: int = 1, scheduler: str | None = None,
+                log: Callable[[str], None] | None = None):
+    if scheduler:
+        return DaskRunner(model, cache_dir, scheduler, jobs, log)
+    if jobs > 1:
+        return ProcessRunner(model, cache_dir, jobs)
+    return SerialRunner(model, cache_dir)
