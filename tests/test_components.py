@@ -137,7 +137,8 @@ def test_factories_declare_assigns_and_requires():
     from kg.nlp.pipeline import make_nlp
 
     nlp = make_nlp(cache_dir=None)
-    assert nlp.pipe_names == ["kg_sentences", "kg_hanta", "kg_actors", "kg_coref"]
+    assert nlp.pipe_names == ["kg_sentences", "kg_hanta", "kg_clauses", "kg_actors", "kg_coref"]
+    assert "doc._.kg_clauses" in nlp.get_pipe_meta("kg_clauses").assigns
     meta = nlp.get_pipe_meta("kg_actors")
     assert "doc.ents" in meta.assigns and "token.tag" in meta.requires
     assert nlp.analyze_pipes()["problems"] == {name: [] for name in nlp.pipe_names}

@@ -10,15 +10,13 @@ from dataclasses import dataclass
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from ..extract.clauses import build_clauses
-from ..gazetteer import load_gazetteer
-from ..lexicon import load_lexicon
+from .clauses import ClauseGrammar, clauses_of
+from ..gazetteer import Gazetteer, load_gazetteer
+from ..lexicon import Lexicon, load_lexicon
 from .actor_ruler import ActorRuler
 from .mentions import ADJECTIVE, TokenMention, actors_of, ensure_extensions, mentions_of
 
 _PRONOUN_TAGS = {"PPER", "PDS", "PRELS"}
-_DEFINITE = {"der", "die", "das", "des", "dem", "den"}
-NOMINATIVE_PRONOUNS = {"er", "sie", "es"}  # a resolved nominative pronoun counts as a subject
 
 
 @dataclass
@@ -32,9 +30,10 @@ class _Entry:
 
 
 class Coref:
-    def __init__(self, *, max_sentences: int):
+    def __init__(self, *, max_sentences: int, lexicon: Lexicon | None = None, gazetteer: Gazetteer | None = None):
         self.max_sentences = max_sentences
-        lex = load_lexicon()
+        lex = lexicon or load_lexicon()
+        self.grammar = ClauseGrammar(lex)
         self.pronouns = {k: tuple(v) for k, v in lex.grammar["pronouns"].items()}
         groups = lex.roles["groups"]
         self.person_plural = frozenset(groups["person_plural"])
@@ -45,7 +44,9 @@ class Coref:
         self.state_descriptions = frozenset(groups.get("state_descriptions", ()))
         self.offices = [frozenset(v) for v in lex.roles.get("offices", {}).values()]
         self.lex = lex
-        self.gaz = load_gazetteer()
+        self.definite = frozenset(lex.grammar["case"]["definite"])
+        self.nominative_pronouns = frozenset(lex.grammar["case"]["nominative_pronouns"])
+        self.gaz = gazetteer or load_gazetteer()
         self._ruler: ActorRuler | None = None
 
     @property
@@ -62,7 +63,7 @@ class Coref:
         added: list[TokenMention] = []
         for s_idx, sent in enumerate(doc.sents):
             named = [m for m in mentions if sent.start <= m.start < sent.end]
-            clauses = build_clauses(sent, [m for m in named if m.is_actor])
+            clauses = self.grammar.bind(doc, clauses_of(doc, self.grammar)[sent.start], [m for m in named if m.is_actor])
             subject_tokens = {m.start for cl in clauses if cl.subject for m in cl.subject.mentions}
             covered = {k for m in named for k in range(m.start, m.end)}
             new_here: list[TokenMention] = []
@@ -81,7 +82,7 @@ class Coref:
                 if m is not None:
                     new_here.append(m)
                     covered.update(range(m.start, m.end))
-                    self._remember(history, actors, m, s_idx, doc[m.start].lower_ in NOMINATIVE_PRONOUNS)
+                    self._remember(history, actors, m, s_idx, doc[m.start].lower_ in self.nominative_pronouns)
             added.extend(new_here)
         mentions.extend(added)
         mentions.sort(key=lambda m: (m.start, m.end))
@@ -143,6 +144,8 @@ class Coref:
                 kind = "state"
             elif self.lex.is_role(noun.text):
                 kind, role_filter = "person", noun.text
+            elif word in ("beide", "beiden") and noun.tag_ in ("VVFIN", "VAFIN", "VMFIN", "ADV", "PTKNEG"):
+                kind = "person"  # "Bei dem Telefonat hätten beide …": the two persons just named
             else:
                 kind = None
             if kind:
@@ -161,11 +164,12 @@ class Coref:
                     if len(keys) == count:
                         break
                 if len(keys) == count:
-                    start = tok.i - 1 if tok.i > 0 and doc[tok.i - 1].lower_ in _DEFINITE else tok.i
-                    return TokenMention(start, tok.i + 2, tuple(reversed(keys)), "group", confidence=0.8)
+                    start = tok.i - 1 if tok.i > 0 and doc[tok.i - 1].lower_ in self.definite else tok.i
+                    end = tok.i + 1 if noun.tag_ in ("VVFIN", "VAFIN", "VMFIN", "ADV", "PTKNEG") else tok.i + 2
+                    return TokenMention(start, end, tuple(reversed(keys)), "group", confidence=0.8)
             return None
         # -- "das Land", "des Landes": the state last named before, not one of this clause's arguments
-        if tok.text in self.state_descriptions and tok.i > 0 and doc[tok.i - 1].lower_ in _DEFINITE:
+        if tok.text in self.state_descriptions and tok.i > 0 and doc[tok.i - 1].lower_ in self.definite:
             clause = next((c for c in clauses if c.start <= tok.i < c.end), None)
             exclude = {k for u in clause.units for k in u.actors} if clause is not None else set()
             for e in reversed(history):
@@ -203,11 +207,11 @@ class Coref:
             after = self._state_after(doc, tok.i + 1, named) if role else None
             if possessor is not None and role:
                 country, k = possessor.actors[0], possessor.start - 1  # "Japans Regierungschef"
-                if k >= 0 and doc[k].lower_ in _DEFINITE:
+                if k >= 0 and doc[k].lower_ in self.definite:
                     k -= 1
                 k += 1
                 end = tok.i + 1
-            elif k >= 0 and doc[k].lower_ in _DEFINITE:
+            elif k >= 0 and doc[k].lower_ in self.definite:
                 end = tok.i + 1
                 if after is not None:  # "der Emir von Katar", "der Präsident Frankreichs"
                     country, end = after[0], after[1]
@@ -307,16 +311,15 @@ class Coref:
 
     @staticmethod
     def _compatible(e: _Entry, number: str, gender: str, word: str) -> bool:
-        if word in ("er", "ihn", "ihm", "diesem", "dieser", "jener"):
-            return (e.kind == "person" and e.gender == "m") or (e.kind == "state" and e.gender == "m")
-        if word == "sie":
-            return e.gender in (("pl",) if gender == "pl" else ("f", "pl"))
-        if word == "ihr":
-            return e.gender == "f"
-        if word == "es":
-            return e.kind in ("state", "organization") and e.gender == "n"
-        if word == "ihnen":
+        """Agreement with the pronoun's [number, gender] from grammar.toml [pronouns]."""
+        if number == "pl" or gender == "pl":
             return e.gender == "pl"
+        if gender == "m":
+            return e.kind in ("person", "state") and e.gender == "m"
+        if gender == "f":
+            return e.gender in (("f", "pl") if number == "any" else ("f",))
+        if gender == "n":
+            return e.kind in ("state", "organization") and e.gender == "n"
         return False
 
 
@@ -346,4 +349,4 @@ def _same_role(mention_role: str, actor_role: str) -> bool:
     default_config={"max_sentences": 2},
 )
 def make_coref(nlp: Language, name: str, *, max_sentences: int) -> Coref:
-    return Coref(max_sentences=max_sentences)
+    return Coref(max_sentences=max_sentences, lexicon=load_lexicon(), gazetteer=load_gazetteer())

@@ -22,7 +22,7 @@ def make_nlp(model: str | None = None, cache_dir: str | None = "default"):
     whose NER (PER/ORG) helps find actors not in the gazetteer; None = spacy.blank("de")."""
     import spacy
 
-    from . import actor_ruler, coref, hanta_tagger, sentences  # noqa: F401  (register factories)
+    from . import actor_ruler, clauses, coref, hanta_tagger, sentences  # noqa: F401  (register factories)
     from ..lexicon import load_lexicon
 
     if cache_dir == "default":
@@ -44,6 +44,7 @@ def make_nlp(model: str | None = None, cache_dir: str | None = "default"):
                  config={"abbreviations": grammar["sentences"]["abbreviations"],
                          "debris_lines": grammar["web"]["debris_lines"], "dateline": grammar["web"]["dateline"]})
     nlp.add_pipe("kg_hanta", after="kg_sentences", config={"cache_dir": cache_dir})
+    nlp.add_pipe("kg_clauses", after="kg_hanta")
     nlp.add_pipe("kg_actors", config={"use_model_entities": use_model_entities})
     nlp.add_pipe("kg_coref")
     nlp.max_length = 5_000_000
