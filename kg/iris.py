@@ -94,6 +94,12 @@ def doc_ids(relative_paths: Iterable[str]) -> dict[str, str]:
     return ids
 
 
+def doc_id_candidates(relative_path: str) -> list[str]:
+    """The ids a file can have: its plain id, or that id with the digest doc_ids() adds on a clash."""
+    plain = doc_id(relative_path)
+    return [plain, f"{plain}-{_digest(relative_path, 8)}", f"{plain}-{_digest(relative_path, 16)}"]
+
+
 def record_id(container: str, raw: str, readable: str | None = None) -> str:
     """Id of one record (JSON Lines article, WARC response) inside the file with id `container`.
 

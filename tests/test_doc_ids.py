@@ -99,3 +99,12 @@ def test_six_files_build_six_documents(tmp_path):
     # A second build finds every document unchanged: the ids are stable.
     again = CliRunner().invoke(cli, ["build", str(docs), "-o", str(out), "--no-html", "--no-cache"])
     assert again.exit_code == 0 and "documents: 6 (0 processed, 6 unchanged)" in again.output
+    removed = CliRunner().invoke(cli, ["remove", "--store", str(out / "store"), "x.md"])
+    assert removed.exit_code == 0 and removed.output.strip() == f"removed {iris.doc_ids(SIX)['x.md']}"
+
+
+@pytest.mark.parametrize("paths", [SIX, ["a.txt"], ["sub/a.txt", "sub/a.md"]])
+def test_every_id_is_among_the_candidates_of_its_path(paths):
+    """`kg remove x.md` finds the document also when its id carries a digest."""
+    for rel, doc in iris.doc_ids(paths).items():
+        assert doc in iris.doc_id_candidates(rel)

@@ -19,9 +19,9 @@ def _resolve(doc: str, known: dict[str, str]) -> str:
 
     if doc in known:
         return doc
-    candidate = iris.doc_id(doc)
-    if candidate in known:
-        return candidate
+    for candidate in iris.doc_id_candidates(doc):  # a file name, also when its id carries a digest
+        if candidate in known:
+            return candidate
     close = difflib.get_close_matches(doc, list(known), n=3)
     hint = f"; did you mean {', '.join(close)}?" if close else "; `kg store info` lists the documents"
     raise KgError(f"document {doc!r} is not in the store{hint}")
