@@ -268,3 +268,19 @@ def test_questions_return_rows(graph_file, question, columns, expected):
     result = query_graph_file(graph_file, text)
     got = [tuple(_cell(solution[name]) for name in columns) for solution in result]
     assert got == expected
+
+
+def test_viz_model_reads_dates_codes_and_sources(graph_file):
+    from kg.store import open_graph_file
+    from kg.viz import graph_model
+
+    model = graph_model(open_graph_file(graph_file))
+    by_time = {s.time: s for s in model.statements}
+    monday = by_time["am Montag"]
+    assert (monday.date, monday.date_begin, monday.date_end, monday.report_date) == \
+        ("2025-02-10", "2025-02-10", "2025-02-10", False)
+    assert (monday.event_code, monday.event_label) == ("044", "Meet at a third location")
+    assert by_time["im Juni"].date == "2025-06" and by_time["im Juni"].date_end == "2025-06-30"
+    assert by_time[None].report_date is True and by_time[None].date == "2025-02-13"
+    (doc,) = model.documents
+    assert (doc.title, doc.date, doc.url) == ("Ein Testartikel", "2025-02-13", "https://example.org/a")

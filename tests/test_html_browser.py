@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from rdflib import Literal
+from rdflib.namespace import XSD
 
 from browser import chromium_context, chromium_missing_reason, open_page
 from kg.rdf import build_dataset
-from kg.records import Actor, DocumentResult, Sentence, Statement
+from kg.records import Actor, DocumentMeta, DocumentResult, Sentence, Statement
 from kg.viz import VizActor, VizDocument, VizModel, VizStatement, graph_model, graph_stats, render_html, write_html
 from test_viz_model import hostile_result
 
@@ -132,11 +134,16 @@ def test_drawn_nodes_and_edges_match_the_graph(browser, news):
         { ?s gkg:agent ?x } UNION { ?s gkg:target ?x } } }""")
     n_actors = int(next(iter(actors))[0])
     assert n_actors == 8
-    assert page.evaluate("() => kg.network.body.nodeIndices.length") == n_actors
     everything = expected_edges(dataset)
     assert page.evaluate("() => kg.edges.length") == len(everything) == 8
     # Negated statements are hidden until their box is ticked.
-    assert drawn_edges(page) == expected_edges(dataset, lambda rel, mod, doc: mod == "negated")
+    not_negated = expected_edges(dataset, lambda rel, mod, doc: mod == "negated")
+    assert drawn_edges(page) == not_negated
+    # Actors with no drawn edge (Novak: only a warning without target) are hidden until ticked.
+    assert set(page.evaluate("() => kg.network.body.nodeIndices")) == {k for e in not_negated for k in e[:2]}
+    assert "person/jan-novak" not in page.evaluate("() => kg.network.body.nodeIndices")
+    page.check("#kg-isolated")
+    assert page.evaluate("() => kg.network.body.nodeIndices.length") == n_actors
     page.check("input[data-filter=modality][value=negated]")
     assert drawn_edges(page) == everything
     assert log.problems == []
@@ -330,7 +337,7 @@ def test_physics_off_page_is_drawn_at_once(browser, news, tmp_path):
     path.write_text(render_html(graph_model(news[0]), physics="off"), encoding="utf-8")
     page, log = open_page(browser, path)
     assert page.evaluate("() => kg.network.physics.physicsEnabled") is False
-    assert page.evaluate("() => kg.network.body.nodeIndices.length") == 8
+    assert page.evaluate("() => kg.network.body.nodeIndices.length") == 7  # Novak has no drawn edge
     assert log.problems == []
     page.close()
 
@@ -360,8 +367,143 @@ def test_seed_graph_page_from_kg_build(browser, tmp_path):
     actors = dataset.query("""PREFIX gkg: <https://w3id.org/geokg/ontology#>
         SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE { GRAPH ?g { ?s a gkg:Statement .
         { ?s gkg:agent ?x } UNION { ?s gkg:target ?x } } }""")
+    drawn = expected_edges(dataset, lambda rel, mod, doc: mod == "negated")
+    assert drawn_edges(page) == drawn
+    assert set(page.evaluate("() => kg.network.body.nodeIndices")) == {k for e in drawn for k in e[:2]}
+    page.check("#kg-isolated")
     assert page.evaluate("() => kg.network.body.nodeIndices.length") == int(next(iter(actors))[0])
-    assert drawn_edges(page) == expected_edges(dataset, lambda rel, mod, doc: mod == "negated")
     assert ("person/donald-trump", "person/wladimir-putin", "meets", "planned") in drawn_edges(page)
     assert log.problems == []
     page.close()
+
+
+# Dates: document metadata, time expressions by sentence (with the clause's tense).
+DOC_META = {
+    "gipfel": DocumentMeta(title="Gipfel in Paris", date="2025-02-13", url="https://example.org/gipfel"),
+    "forderung": DocumentMeta(title="Forderungen an die NATO", date="2024-06-05", url="https://example.org/f?id=7"),
+}
+TIMES = {
+    "Scholz traf Macron in Paris.": ("am Montag", "past"),  # 2025-02-10
+    "Macron will Scholz im Mai erneut treffen.": ("im Mai", "future"),  # 2025-05
+}
+
+
+def dated_results() -> list[DocumentResult]:
+    from dataclasses import replace
+
+    out = []
+    for result in news_results():
+        texts = {s.index: s.text for s in result.sentences}
+        statements = [replace(st, time=TIMES.get(texts[st.sentence], (None, None))[0],
+                              tense=TIMES.get(texts[st.sentence], (None, "past"))[1]) for st in result.statements]
+        out.append(replace(result, statements=statements, meta=DOC_META[result.doc_id]))
+    return out
+
+
+@pytest.fixture(scope="module")
+def dated(tmp_path_factory):
+    dataset = build_dataset(dated_results())
+    path = write_html(dataset, tmp_path_factory.mktemp("dated") / "graph.html", title="Datiert")
+    return dataset, path
+
+
+def edges_in_range(dataset, first: str, last: str) -> set[tuple]:
+    """Drawn edges (not negated) with a statement whose date span overlaps [first, last], by SPARQL."""
+    rows = dataset.query("""
+        PREFIX gkg: <https://w3id.org/geokg/ontology#>
+        PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
+        SELECT DISTINCT ?a ?t ?rel ?mod WHERE { GRAPH ?g {
+          ?s a gkg:Statement ; gkg:agent ?a ; gkg:target ?t ; gkg:relation ?rel ; gkg:modality ?mod ;
+             gkg:dateBegin ?b ; gkg:dateEnd ?e .
+          FILTER(?mod != gkg:Negated && ?e >= ?first && ?b <= ?last) } }""",
+                         initBindings={"first": Literal(first, datatype=XSD.date),
+                                       "last": Literal(last, datatype=XSD.date)})
+    out = set()
+    for a, t, rel, mod in rows:
+        a_key, t_key = (str(x).removeprefix("https://w3id.org/geokg/id/") for x in (a, t))
+        rel_name = str(rel).rsplit("#", 1)[1]
+        if rel_name == "meets":
+            a_key, t_key = sorted((a_key, t_key))
+        out.add((a_key, t_key, rel_name, str(mod).rsplit("#", 1)[1].lower()))
+    return out
+
+
+def test_date_range_filter(browser, dated):
+    dataset, path = dated
+    page, log = open_page(browser, path)
+    assert page.locator("#kg-dates").is_visible()
+    assert page.get_attribute("#kg-date-from", "min") == "2024-06-05"
+    assert page.get_attribute("#kg-date-to", "max") == "2025-05-31"
+    everything = drawn_edges(page)
+    page.fill("#kg-date-from", "2025-01-01")
+    page.fill("#kg-date-to", "2025-03-31")
+    expected = edges_in_range(dataset, "2025-01-01", "2025-03-31")
+    assert drawn_edges(page) == expected and 0 < len(expected) < len(everything)
+    # The planned May meeting and the 2024 document's statements are outside the range.
+    assert ("person/emmanuel-macron", "person/olaf-scholz", "meets", "planned") not in expected
+    # Actors left without a drawn edge disappear with their edges.
+    drawn_nodes = set(page.evaluate("() => kg.network.body.nodeIndices"))
+    assert drawn_nodes == {k for e in expected for k in e[:2]}
+    assert "person/wolodymyr-selenskyj" not in drawn_nodes
+    assert "In the range" in page.locator("#kg-date-note").inner_text()
+    page.fill("#kg-date-from", "2025-05-10")
+    page.fill("#kg-date-to", "")
+    assert drawn_edges(page) == edges_in_range(dataset, "2025-05-10", "9999-12-31") == {
+        ("person/emmanuel-macron", "person/olaf-scholz", "meets", "planned")}
+    page.click("#kg-date-clear")
+    assert drawn_edges(page) == everything
+    assert log.problems == []
+    page.close()
+
+
+def test_dates_and_sources_in_tooltip_and_panel(browser, dated):
+    page, log = open_page(browser, dated[1])
+    edge_id = page.evaluate("""() => kg.edges.get({filter: e => e.rel === 'meets' && e.mod === 'asserted'
+                                                   && e.from === 'person/emmanuel-macron'})[0].id""")
+    mid = page.evaluate("(id) => kg.network.body.edges[id].edgeType.getPoint(0.5)", edge_id)
+    x, y = screen_point(page, mid)
+    page.mouse.move(x - 30, y - 30)
+    page.mouse.move(x, y, steps=4)
+    tooltip = page.locator("#kg-tooltip")
+    tooltip.wait_for(state="visible", timeout=3000)
+    text = tooltip.inner_text()
+    assert "Scholz traf Macron in Paris." in text
+    assert "2025-02-10 (am Montag)" in text and "Gipfel in Paris, 2025-02-13" in text
+    assert "https://example.org/gipfel" in text
+    page.evaluate("() => kg.focusActor('person/olaf-scholz')")
+    panel = page.locator("#kg-panel")
+    body = panel.inner_text()
+    assert "date: 2025-05 (im Mai)" in body and "CAMEO 036" in body
+    assert "date: 2024-06-05 (report date)" in body  # Selenskyj's possible meeting: no time in the text
+    links = panel.locator("a.kg-source-link")
+    assert {links.nth(i).get_attribute("href") for i in range(links.count())} == {
+        "https://example.org/gipfel", "https://example.org/f?id=7"}
+    assert all(links.nth(i).get_attribute("rel") == "noopener noreferrer" for i in range(links.count()))
+    assert log.problems == []
+    page.close()
+
+
+def test_actors_without_drawn_edges_toggle_and_search(browser, dated):
+    page, log = open_page(browser, dated[1])
+    nodes = lambda: set(page.evaluate("() => kg.network.body.nodeIndices"))  # noqa: E731
+    assert "person/jan-novak" not in nodes()
+    assert "1 without a drawn edge hidden" in page.locator("#kg-shown").inner_text()
+    # Without warns and demands the NATO keeps one drawn edge (it supports the Ukraine); without
+    # supports too, it has none left and is hidden, and so is the Ukraine.
+    page.uncheck("input[data-filter=relation][value=warns]")
+    page.uncheck("input[data-filter=relation][value=demands]")
+    assert "org/nato" in nodes()  # the NATO still supports the Ukraine
+    page.uncheck("input[data-filter=relation][value=supports]")
+    assert "org/nato" not in nodes() and "state/ua" not in nodes()
+    page.check("#kg-isolated")
+    assert {"org/nato", "state/ua", "person/jan-novak"} <= nodes()
+    page.uncheck("#kg-isolated")
+    assert "person/jan-novak" not in nodes()
+    # An actor found by search is drawn and selected even without an edge.
+    page.fill("#kg-search", "Novak")
+    page.press("#kg-search", "Enter")
+    assert page.evaluate("() => kg.network.getSelectedNodes()") == ["person/jan-novak"]
+    assert "person/jan-novak" in nodes()
+    assert log.problems == []
+    page.close()
+

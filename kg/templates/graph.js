@@ -55,6 +55,10 @@
     relations: {},
     modalities: {},
     doc: -1,
+    dateFrom: "",  // ISO dates; "" = open end
+    dateTo: "",
+    showIsolated: false,  // actors with no drawn edge are hidden unless ticked (or focused)
+    pinned: new Set(),  // actors drawn even without an edge: found by search or clicked in a list
     allLabels: false,
     hoverEdge: null,
   };
@@ -68,10 +72,29 @@
   }
   state.shown = initialSet();
 
+  function dateFilterOn() {
+    return state.dateFrom !== "" || state.dateTo !== "";
+  }
+
+  function inDateRange(st) {
+    // A statement is in the range when its date (a day, or a span begin–end) overlaps it;
+    // undated statements only when no range is set. ISO dates compare as strings.
+    if (!dateFilterOn()) return true;
+    if (!st.db || !st.de) return false;
+    return (state.dateFrom === "" || st.de >= state.dateFrom) && (state.dateTo === "" || st.db <= state.dateTo);
+  }
+
+  function statementPasses(st) {
+    return (state.doc < 0 || st.d === state.doc) && inDateRange(st);
+  }
+
   function edgeVisible(e) {
     if (!state.shown.has(e.from) || !state.shown.has(e.to)) return false;
     if (!state.relations[e.rel] || !state.modalities[e.mod]) return false;
     if (state.doc >= 0 && e.docs.indexOf(state.doc) < 0) return false;
+    if (state.doc >= 0 || dateFilterOn()) {
+      return e.st.some(function (i) { return statementPasses(kg.statements[i]); });
+    }
     return true;
   }
 
@@ -87,7 +110,20 @@
 
   var nodes = new vis.DataSet(nodeItems);
   var edges = new vis.DataSet(edgeItems);
-  var nodeView = new vis.DataView(nodes, { filter: function (n) { return state.shown.has(n.id); } });
+  var connected = new Set();  // actors with at least one drawn edge
+
+  function computeConnected() {
+    connected = new Set();
+    edges.forEach(function (e) {
+      if (edgeVisible(e)) { connected.add(e.from); connected.add(e.to); }
+    });
+  }
+  computeConnected();
+
+  function nodeVisible(n) {
+    return state.shown.has(n.id) && (state.showIsolated || connected.has(n.id) || state.pinned.has(n.id));
+  }
+  var nodeView = new vis.DataView(nodes, { filter: nodeVisible });
   var edgeView = new vis.DataView(edges, { filter: edgeVisible });
 
   // Edge labels have font size 0, which vis skips, except while hovered or when all are switched on.
@@ -128,9 +164,11 @@
       kg.docs.length + (kg.docs.length === 1 ? " document" : " documents");
     var view = byId("kg-view");
     var large = total > kg.initial;
-    view.hidden = !large && state.shown.size === total;
-    byId("kg-shown").textContent = "Showing " + state.shown.size + " of " + total + " actors and " +
-      drawnEdges + " edges (most connected first).";
+    var hiddenAlone = state.shown.size - nodeView.length;
+    view.hidden = !large && state.shown.size === total && hiddenAlone <= 0;
+    byId("kg-shown").textContent = "Showing " + nodeView.length + " of " + total + " actors and " +
+      drawnEdges + " edges (most connected first)." +
+      (hiddenAlone > 0 ? " " + hiddenAlone + " without a drawn edge hidden." : "");
     var remaining = total - state.shown.size;
     var more = byId("kg-more");
     more.hidden = remaining <= 0;
@@ -197,6 +235,7 @@
   }
 
   function refresh() {
+    computeConnected();
     nodeView.refresh();
     edgeView.refresh();
     updateSummary();
@@ -318,15 +357,80 @@
       network.setOptions({ edges: { font: { size: size } } });
       edges.update(Array.from(labelled).map(function (id) { return { id: id, font: { size: size } }; }));
     });
+    byId("kg-isolated").addEventListener("change", function (ev) {
+      state.showIsolated = ev.target.checked;
+      refresh();
+    });
+    buildDates();
     byId("kg-more").addEventListener("click", showMore);
     byId("kg-all").addEventListener("click", showAll);
-    byId("kg-reset").addEventListener("click", function () { setShown(initialSet()); network.fit(); });
+    byId("kg-reset").addEventListener("click", function () {
+      state.pinned = new Set();
+      setShown(initialSet());
+      network.fit();
+    });
+  }
+
+  function buildDates() {
+    var section = byId("kg-dates");
+    if (!kg.dates) return;  // no statement has a date: no filter to offer
+    section.hidden = false;
+    var from = byId("kg-date-from"), to = byId("kg-date-to");
+    [from, to].forEach(function (input) {
+      input.min = kg.dates.min;
+      input.max = kg.dates.max;
+    });
+    var dated = kg.statements.filter(function (st) { return st.db; }).length;
+    var reported = kg.statements.filter(function (st) { return st.rd; }).length;
+    function note() {
+      var text = "Dates " + kg.dates.min + " to " + kg.dates.max + "; " + dated + " of " + kg.statements.length +
+        " statements dated (" + reported + " only by the report date).";
+      if (dateFilterOn()) {
+        var inside = kg.statements.filter(function (st) { return st.db && inDateRange(st); }).length;
+        text += " In the range: " + inside + "; undated statements are hidden while a range is set.";
+      }
+      byId("kg-date-note").textContent = text;
+    }
+    function update() {
+      // An invalid or half-typed date reads as "", i.e. open-ended.
+      state.dateFrom = from.value || "";
+      state.dateTo = to.value || "";
+      note();
+      refresh();
+    }
+    [from, to].forEach(function (input) {
+      input.addEventListener("change", update);
+      input.addEventListener("input", update);
+    });
+    byId("kg-date-clear").addEventListener("click", function () {
+      from.value = "";
+      to.value = "";
+      update();
+    });
+    note();
   }
 
   // ---------- statements: shared rendering ----------
 
   function visibleStatement(st) {
-    return state.relations[st.r] !== false && state.modalities[st.m] !== false && (state.doc < 0 || st.d === state.doc);
+    return state.relations[st.r] !== false && state.modalities[st.m] !== false && statementPasses(st);
+  }
+
+  function dateText(st) {
+    if (!st.dt) return st.tm ? "time: " + st.tm + " (no date)" : null;
+    var when = st.dt.replace("/", " – ");
+    if (st.rd) return when + " (report date)";
+    return st.tm ? when + " (" + st.tm + ")" : when;
+  }
+
+  function sourceText(st) {
+    if (st.d === undefined) return null;
+    var d = kg.docs[st.d];
+    return (d.title || d.label) + (d.date ? ", " + d.date : "");
+  }
+
+  function webUrl(url) {
+    return typeof url === "string" && /^https?:\/\/[^\s]+$/.test(url) ? url : null;
   }
 
   function statementBlock(st, viewpoint) {
@@ -347,13 +451,30 @@
       box.appendChild(el("blockquote", null, kg.sentences[si]));
     });
     var bits = [];
-    if (st.d !== undefined) bits.push(kg.docs[st.d].path || kg.docs[st.d].label);
+    var when = dateText(st);
+    if (when) bits.push("date: " + when);
+    if (st.ev) bits.push("CAMEO " + st.ev + (st.el ? " " + st.el : ""));
     if (st.tr) bits.push("trigger: " + st.tr);
     if (st.pl) bits.push("place: " + st.pl);
-    if (st.tm) bits.push("time: " + st.tm);
     if (st.by) bits.push("reported by: " + st.by);
     if (st.c !== undefined) bits.push("confidence " + st.c.toFixed(2));
-    box.appendChild(el("div", "kg-src", bits.join(" · ")));
+    box.appendChild(el("div", "kg-src kg-when", bits.join(" · ")));
+    if (st.d !== undefined) {
+      var doc = kg.docs[st.d];
+      var src = el("div", "kg-src kg-doc");
+      src.appendChild(el("span", null, sourceText(st) + (doc.path && doc.title ? " (" + doc.path + ")" :
+        doc.path && doc.path !== doc.label ? " (" + doc.path + ")" : "")));
+      var url = webUrl(doc.url);
+      if (url) {
+        src.appendChild(document.createTextNode(" · "));
+        var link = el("a", "kg-source-link", url);
+        link.href = url;
+        link.target = "_blank";
+        link.rel = "noopener noreferrer";
+        src.appendChild(link);
+      }
+      box.appendChild(src);
+    }
     return box;
   }
 
@@ -378,7 +499,9 @@
     list.slice(0, TOOLTIP_MAX).forEach(function (i) {
       var st = kg.statements[i];
       (st.s || []).forEach(function (si) { tooltip.appendChild(el("blockquote", null, kg.sentences[si])); });
-      if (st.d !== undefined) tooltip.appendChild(el("div", "kg-src", kg.docs[st.d].label));
+      var bits = [dateText(st), sourceText(st), st.d !== undefined ? webUrl(kg.docs[st.d].url) : null];
+      bits = bits.filter(function (b) { return b; });
+      if (bits.length) tooltip.appendChild(el("div", "kg-src", bits.join(" · ")));
     });
     if (list.length > TOOLTIP_MAX) {
       tooltip.appendChild(el("div", "kg-src", "+ " + (list.length - TOOLTIP_MAX) + " more; click the edge for all"));
@@ -535,6 +658,10 @@
   }
 
   function focusActor(key) {
+    if (!state.pinned.has(key)) {
+      state.pinned.add(key);  // drawn even when it has no drawn edge, so it can be selected
+      refresh();
+    }
     if (!state.shown.has(key)) showNeighbourhood(key, false);
     network.selectNodes([key]);
     network.focus(key, { scale: Math.max(network.getScale(), 1.1), animation: false });

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from rdflib import ConjunctiveGraph, Graph, Literal, URIRef
-from rdflib.namespace import OWL, RDF, RDFS, SKOS
+from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 
 from .. import iris
 from ..namespace import GEO
@@ -25,6 +25,9 @@ _CLASS_KIND: tuple[tuple[URIRef, str, str], ...] = (
 _MODALITY = {GEO.Asserted: "asserted", GEO.Planned: "planned", GEO.Possible: "possible", GEO.Negated: "negated"}
 _QID_IRI = re.compile(r"^https?://www\.wikidata\.org/(?:entity|wiki)/(Q[1-9][0-9]*)$")
 _DOC_PREFIX = iris.DATA + "doc/"
+# schema.org is written with https by rdflib's SDO; the http form is the one in older data.
+_SCHEMA_URL = (URIRef("https://schema.org/url"), URIRef("http://schema.org/url"))
+_WEB_IRI = re.compile(r"^https?://[^\s<>\"]+$")
 
 
 @dataclass(frozen=True)
@@ -48,6 +51,9 @@ class VizDocument:
     iri: str
     label: str
     path: str | None = None
+    title: str | None = None  # dcterms:title
+    date: str | None = None  # dcterms:issued, ISO "YYYY-MM-DD"
+    url: str | None = None  # schema:url (http or https only)
 
 
 @dataclass(frozen=True)
@@ -66,6 +72,12 @@ class VizStatement:
     place: str | None = None  # label
     time: str | None = None
     reported_by: str | None = None  # label
+    date: str | None = None  # gkg:date ("2025-02-10", "2025-06", "2025"), else "begin/end" of a span
+    date_begin: str | None = None  # ISO dates of gkg:dateBegin / gkg:dateEnd
+    date_end: str | None = None
+    report_date: bool = False  # the date is only the document's publication date
+    event_code: str | None = None  # CAMEO notation ("042")
+    event_label: str | None = None  # its English name
 
 
 @dataclass(frozen=True)
@@ -173,6 +185,13 @@ def graph_model(graph: Graph) -> VizModel:
     place = _index(graph, GEO.place)
     time = _index(graph, GEO.timeExpression)
     reported = _index(graph, GEO.reportedBy)
+    date = _index(graph, GEO.date)
+    date_begin = _index(graph, GEO.dateBegin)
+    date_end = _index(graph, GEO.dateEnd)
+    report_flag = _index(graph, GEO.dateIsReportDate)
+    event_code = _index(graph, GEO.eventCode)
+    notation = _index(graph, SKOS.notation)
+    pref_label = _index(graph, SKOS.prefLabel)
     for node in statement_nodes:
         agents = [a for a in agent.get(node, []) if isinstance(a, URIRef)]
         relations = [r for r in relation.get(node, []) if isinstance(r, URIRef)]
@@ -188,6 +207,10 @@ def graph_model(graph: Graph) -> VizModel:
             mod = _local_name(str(modality[node][0])).lower() if node in modality else "asserted"
         places = place.get(node)
         reporters = reported.get(node)
+        begin_date, end_date = _iso_date(date_begin.get(node)), _iso_date(date_end.get(node))
+        when = _first_literal(date.get(node)) or (f"{begin_date}/{end_date}" if begin_date and end_date else None)
+        codes = [c for c in event_code.get(node, []) if isinstance(c, URIRef)]
+        code_notation = _first_literal(notation.get(codes[0])) if codes else None
         st = VizStatement(
             iri=str(node),
             relation=_local_name(str(relations[0])),
@@ -201,6 +224,12 @@ def graph_model(graph: Graph) -> VizModel:
             place=label_of(places[0]) if places else None,
             time=_first_literal(time.get(node)),
             reported_by=label_of(reporters[0]) if reporters else None,
+            date=when,
+            date_begin=begin_date,
+            date_end=end_date,
+            report_date=any(isinstance(v, Literal) and v.toPython() is True for v in report_flag.get(node, [])),
+            event_code=code_notation,
+            event_label=_first_literal(pref_label.get(codes[0])) if code_notation else None,
         )
         actor_nodes.add(agents[0])
         if targets:
@@ -237,13 +266,29 @@ def graph_model(graph: Graph) -> VizModel:
         ))
 
     source = _index(graph, GEO.sourcePath)
+    titles = _index(graph, DCTERMS.title)
+    issued = _index(graph, DCTERMS.issued)
+    urls: dict = defaultdict(list)
+    for predicate in _SCHEMA_URL:
+        for s, objs in _index(graph, predicate).items():
+            urls[s] += objs
     documents = [
         VizDocument(key=_doc_key(str(d)), iri=str(d), label=label_of(d) if d in labels else _doc_key(str(d)),
-                    path=_first_literal(source.get(d)))
+                    path=_first_literal(source.get(d)), title=_first_literal(titles.get(d)),
+                    date=_iso_date(issued.get(d)),
+                    url=next((str(u) for u in sorted(urls.get(d, []), key=str) if _WEB_IRI.match(str(u))), None))
         for d in doc_nodes
     ]
     documents.sort(key=lambda d: d.key)
     return VizModel(tuple(actors), tuple(st for _, st in statements), tuple(documents))
+
+
+def _iso_date(values: list | None) -> str | None:
+    """The first literal that is an ISO calendar date (YYYY-MM-DD), as text."""
+    for v in values or ():
+        if isinstance(v, Literal) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(v)):
+            return str(v)
+    return None
 
 
 def _doc_key(iri: str) -> str:

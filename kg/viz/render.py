@@ -209,10 +209,15 @@ def _payload(model: VizModel, analysis: Analysis, title: str, initial: int, phys
         if st.evidence:
             item["s"] = [sentences.setdefault(text, len(sentences)) for text in st.evidence]
         for field, value in (("tr", st.trigger), ("c", st.confidence), ("pl", st.place), ("tm", st.time),
-                             ("by", st.reported_by)):
+                             ("by", st.reported_by), ("dt", st.date), ("db", st.date_begin), ("de", st.date_end),
+                             ("ev", st.event_code), ("el", st.event_label)):
             if value is not None:
                 item[field] = value
+        if st.report_date:
+            item["rd"] = 1
         statements.append(item)
+    begins = sorted(st.date_begin for st in model.statements if st.date_begin)
+    ends = sorted(st.date_end for st in model.statements if st.date_end)
 
     actors = []
     for a in model.actors:
@@ -242,7 +247,10 @@ def _payload(model: VizModel, analysis: Analysis, title: str, initial: int, phys
         "modalities": modalities,
         "kinds": kinds,
         "actors": actors,
-        "docs": [{"id": d.key, "label": d.label, **({"path": d.path} if d.path else {})} for d in model.documents],
+        "docs": [{"id": d.key, "label": d.label,
+                  **{k: v for k, v in (("path", d.path), ("title", d.title), ("date", d.date), ("url", d.url)) if v}}
+                 for d in model.documents],
+        "dates": {"min": begins[0], "max": ends[-1]} if begins and ends else None,
         "sentences": list(sentences),
         "statements": statements,
         "order": ranked,
