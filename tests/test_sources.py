@@ -86,6 +86,11 @@ FORMATS = {
         [("feed/art-1", "Merz traf Macron.", DocumentMeta("T1", "2025-10-14", "https://example.org/1", "dpa")),
          ("feed/line-3", "Scholz traf Biden.", DocumentMeta())]),
     "html": ({"page.html": HTML_PAGE}, [("page", "Merz trifft Macron in Paris\n\nBundeskanzler", PAGE_META)]),
+    "html in Latin-1": (
+        {"alt.htm": ('<html><head><meta charset="iso-8859-1"><title>Grüße aus Köln</title></head><body><article>'
+                     '<p>Bundeskanzler Olaf Scholz traf in München den französischen Präsidenten Emmanuel Macron. '
+                     'Die beiden sprachen über die Lage in der Ukraine.</p></article></body></html>').encode("latin-1")},
+        [("alt", "Grüße aus Köln\n\nBundeskanzler Olaf Scholz traf in München", DocumentMeta("Grüße aus Köln"))]),
     "warc": (
         {"cc.warc": b"WARC"},  # replaced by warc_bytes() below, gzipped per record for .gz
         [(None, "Merz trifft Macron in Paris\n\nBundeskanzler", PAGE_META),
