@@ -53,14 +53,14 @@ class BuildSummary:
         return out
 
 
-def pipeline_fingerprint() -> str:
+def pipeline_fingerprint(package_dir: Path | None = None, data_dir: Path | None = None) -> str:
     """Changes whenever kg's code or data change, so stored documents are redone.
 
     Covers every .py file of the kg package (extraction, tagging, RDF, IRIs: all shape
     the output) and every file under ontology/ (gazetteer, lexicons, ontology)."""
     h = hashlib.sha256(__version__.encode())
-    here = Path(__file__).resolve().parent
-    root = ontology_dir()
+    here = Path(package_dir or Path(__file__).resolve().parent)
+    root = Path(data_dir or ontology_dir())
     files = [("kg", here, p) for p in here.rglob("*.py")] + [("ontology", root, p) for p in root.rglob("*")]
     for label, base, path in sorted((label, base, p) for label, base, p in files
                                     if p.is_file() and "__pycache__" not in p.parts):
@@ -84,6 +84,7 @@ class Failure:
     where: str
     stage: str
     message: str
+    order: int = 0  # position in the input, so that reports come in input order
 
     def line(self) -> str:
         return f"{self.where}: {self.stage}: {self.message}"
@@ -134,8 +135,8 @@ def build(
     summary = BuildSummary()
     fingerprint = pipeline_fingerprint()
 
-    def fail(where: str, stage: str, message: str) -> None:
-        failure = Failure(where, stage, message)
+    def fail(where: str, stage: str, message: str, order: int | None = None) -> None:
+        failure = Failure(where, stage, message, summary.documents if order is None else order)
         if strict:
             raise KgError(failure.line())
         summary.failures.append(failure)
@@ -161,7 +162,7 @@ def build(
                 if meter is not None:
                     meter.advance()
                 continue
-            yield Task(doc.doc_id, doc.relative, doc.text, doc.meta, digest)
+            yield Task(doc.doc_id, doc.relative, doc.text, doc.meta, digest, summary.documents)
 
     def merge(store) -> None:
         work = batches(tasks(store))
@@ -198,6 +199,7 @@ def build(
             _write_outputs(store, out_dir, formats, html, summary)
     if sink is not None:
         _check_something_built(summary)
+    summary.failures.sort(key=lambda f: f.order)
     summary.seconds = time.perf_counter() - started
     return summary
 
@@ -212,7 +214,7 @@ def _chain(first: list, rest):
 def _merge_one(outcome, store, sink, summary: BuildSummary, fail, document_triples) -> None:
     task = outcome.task
     if not outcome.ok:
-        fail(task.path, outcome.stage, outcome.error)
+        fail(task.path, outcome.stage, outcome.error, task.order)
         return
     from .parallel import failure_stage, one_line
 
@@ -220,7 +222,7 @@ def _merge_one(outcome, store, sink, summary: BuildSummary, fail, document_tripl
     try:
         triples = list(document_triples(result))
     except Exception as exc:  # noqa: BLE001 - a document whose records cannot become RDF
-        fail(task.path, failure_stage(exc), one_line(exc))
+        fail(task.path, failure_stage(exc), one_line(exc), task.order)
         return
     try:
         if sink is not None:
@@ -228,7 +230,7 @@ def _merge_one(outcome, store, sink, summary: BuildSummary, fail, document_tripl
         else:
             store.put_document(task.doc_id, task.digest, triples)
     except KgError as exc:
-        fail(task.path, "store", str(exc))
+        fail(task.path, "store", str(exc), task.order)
         return
     summary.sentences += len(result.sentences)
     summary.processed += 1
@@ -237,7 +239,7 @@ def _merge_one(outcome, store, sink, summary: BuildSummary, fail, document_tripl
 def _check_something_built(summary: BuildSummary) -> None:
     """A corpus where every document failed is an error (exit 1), not a partial build."""
     if summary.failures and not summary.processed and not summary.unchanged:
-        first = summary.failures[0]
+        first = min(summary.failures, key=lambda f: f.order)
         more = len(summary.failures) - 1
         raise KgError(first.line() + (f" (and {more} more document{'s' if more > 1 else ''} failed)" if more else ""))
 

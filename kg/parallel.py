@@ -28,6 +28,7 @@ class Task:
     text: str
     meta: Any = None  # kg.records.DocumentMeta
     digest: str = ""  # content hash, for the store
+    order: int = 0  # position in the input
 
 
 @dataclass
@@ -78,7 +79,8 @@ def pipeline(model: str | None, cache_dir: str | None):
 
 
 def failure_stage(exc: BaseException) -> str:
-    """The innermost kg module in the traceback ("nlp/coref", "extract/relations"), else "pipeline"."""
+    """Where it failed: the spaCy component ("kg_coref") if inside the pipeline, else the
+    innermost kg module in the traceback ("extract/relations", "rdf"), else "pipeline"."""
     root = Path(__file__).resolve().parent
     chain = []
     seen = set()
@@ -86,15 +88,23 @@ def failure_stage(exc: BaseException) -> str:
         seen.add(id(exc))
         chain.append(exc)
         exc = exc.__cause__ or exc.__context__
-    for error in reversed(chain):
-        for frame in reversed(traceback.extract_tb(error.__traceback__)):
+    module = None
+    for error in chain:
+        tb = error.__traceback__
+        while tb is not None:
+            code = tb.tb_frame.f_code
+            if code.co_name == "__call__" and code.co_filename.endswith(("spacy/language.py", "spacy\\language.py")):
+                name = tb.tb_frame.f_locals.get("name")
+                if isinstance(name, str):
+                    return name  # Language.__call__ runs the components as `for name, proc in ...`
             try:
-                rel = Path(frame.filename).resolve().relative_to(root)
+                rel = Path(code.co_filename).resolve().relative_to(root)
             except ValueError:
-                continue
-            if rel.name not in ("parallel.py",):
-                return rel.with_suffix("").as_posix()
-    return "pipeline"
+                rel = None
+            if rel is not None and rel.name != "parallel.py":
+                module = rel.with_suffix("").as_posix()  # the last one seen is the innermost
+            tb = tb.tb_next
+    return module or "pipeline"
 
 
 def one_line(exc: BaseException) -> str:

@@ -24,14 +24,14 @@ def shard_name(number: int) -> str:
 class ShardWriter:
     """Collects documents and writes every DOCS_PER_SHARD of them as one shard (atomically)."""
 
-    def __init__(self, directory: str | Path, docs_per_shard: int = DOCS_PER_SHARD):
+    def __init__(self, directory: str | Path, docs_per_shard: int | None = None):
         from .errors import KgError
 
         self.directory = Path(directory)
         if self.directory.exists() and not self.directory.is_dir():
             raise KgError(f"{self.directory}: exists and is not a folder")
         self.directory.mkdir(parents=True, exist_ok=True)
-        self.docs_per_shard = docs_per_shard
+        self.docs_per_shard = docs_per_shard or DOCS_PER_SHARD
         self.written: list[Path] = []
         self._quads: list = []
         self._docs = 0
