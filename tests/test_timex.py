@@ -212,3 +212,44 @@ def test_accuracy_over_all_cases():
         right += (" ".join(words[span[0]:span[1]]) if span else None) == expected
     total = len(NORMALISE_CASES) + len(FIND_CASES)
     assert right / total >= 0.95, f"{right}/{total}"
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    from kg.nlp.pipeline import make_nlp
+
+    return make_nlp(cache_dir=None)
+
+
+# Whole sentences through the pipeline: the extractor's time expression, the clause's tense
+# and the modality give the statement's date in a document of 2025-02-13 (a Thursday).
+PIPELINE_CASES = [
+    ("Scholz traf Macron am Montag in Paris.", "am Montag", "2025-02-10", "day"),
+    ("Scholz will Macron am Montag treffen.", "am Montag", "2025-02-17", "day"),
+    ("Scholz kann Macron am Montag treffen.", "am Montag", "2025-02-17", "day"),
+    ("Scholz traf gestern Macron.", "gestern", "2025-02-12", "day"),
+    ("Scholz wird Macron im Juni treffen.", "im Juni", "2025-06", "month"),
+    ("Scholz traf Macron am 29. Oktober.", "am 29. Oktober", "2024-10-29", "day"),
+    ("Macron telefonierte am Montagabend mit Scholz.", "am Montagabend", "2025-02-10", "day"),
+    ("Scholz traf Macron vor drei Tagen.", "vor drei Tagen", "2025-02-10", "day"),
+    ("Scholz trifft Macron in zwei Wochen.", "in zwei Wochen", "2025-02-24/2025-03-02", "week"),
+    ("Scholz traf Macron 2023 in Berlin.", "2023", "2023", "year"),
+    ("Scholz traf Macron Ende August.", "Ende August", "2024-08-21/2024-08-31", "interval"),
+    ("Scholz traf Macron am Wochenende.", "am Wochenende", "2025-02-08/2025-02-09", "interval"),
+    ("Am vergangenen Freitag empfing Scholz Macron in Berlin.", "Am vergangenen Freitag", "2025-02-07", "day"),
+    ("Nächste Woche wird Scholz Macron besuchen.", "Nächste Woche", "2025-02-17/2025-02-23", "week"),
+    ("Scholz hatte Macron im vergangenen Jahr getroffen.", "im vergangenen Jahr", "2024", "year"),
+    ("Scholz traf Macron.", None, "2025-02-13", "day"),
+    ("Die Montag-Demonstrationen lehnte Scholz ab, er traf Macron.", None, "2025-02-13", "day"),
+]
+
+
+@pytest.mark.parametrize("text, expression, value, precision", PIPELINE_CASES, ids=[c[0] for c in PIPELINE_CASES])
+def test_statement_dates_through_the_pipeline(nlp, text, expression, value, precision):
+    from kg.event_table import statement_date
+    from kg.extract.document import extract_text
+
+    (st,) = [s for s in extract_text(nlp, text, "d").statements if s.relation == "meets"]
+    assert st.time == expression
+    got = statement_date(st, "2025-02-13")
+    assert (got.value, got.precision, got.report_date) == (value, precision, expression is None)

@@ -6,6 +6,14 @@ from spacy.tokens import Doc
 
 _PAST_AUX = {"hatte", "hatten", "hattest", "hattet", "war", "waren", "warst", "wart", "wurde", "wurden"}
 _WEAK_PAST_ENDINGS = ("te", "ten", "test", "tet")
+# Present forms that the stem-vowel test below would take for Präteritum: modal verbs
+# ("will", "kann", "muss") and Konjunktiv II of modals, which speaks of now or later
+# ("könnte", "dürfte", "würde"). "sollte" and "wollte" stay past.
+_PRESENT_FORMS = {
+    "will", "willst", "kann", "kannst", "muss", "musst", "soll", "sollst", "darf", "darfst", "mag", "magst",
+    "möchte", "möchtest", "möchten", "möchtet", "könnte", "könnten", "könntest", "dürfte", "dürften",
+    "müsste", "müssten", "würde", "würden", "würdest", "weiß", "ist", "bin", "bist", "sind", "seid",
+}
 
 
 def verb_tense(doc: Doc, verbs: list[int]) -> str | None:
@@ -26,6 +34,8 @@ def verb_tense(doc: Doc, verbs: list[int]) -> str | None:
         return "past"
     if word in _PAST_AUX:
         return "past"
+    if word in _PRESENT_FORMS:
+        return "present"
     return "past" if _is_past_form(word, lemma) else "present"
 
 
