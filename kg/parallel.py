@@ -238,7 +238,7 @@ class DaskRunner:
                                             dashboard_address=None, silence_logs=40)
                 self.client = Client(self.cluster)
             else:
-                self.client = Client(address, timeout=30)
+                self.client = Client(address, timeout=15)
         except (OSError, TimeoutError, ValueError) as exc:
             from .errors import KgError
 
