@@ -13,6 +13,13 @@ missing=()
 for bin in "${!PKG_FOR[@]}"; do
   command -v "$bin" >/dev/null 2>&1 || missing+=("${PKG_FOR[$bin]}")
 done
+# Files rather than programs: German word list for bench/bench_corpus.py (it has a fallback).
+declare -A PKG_FOR_FILE=(
+  [/usr/share/dict/ngerman]=wngerman
+)
+for file in "${!PKG_FOR_FILE[@]}"; do
+  [ -e "$file" ] || missing+=("${PKG_FOR_FILE[$file]}")
+done
 if [ ${#missing[@]} -eq 0 ]; then
   echo "system packages: all present"
   exit 0
