@@ -18,6 +18,7 @@ class GoldStatement:
     agent: str
     target: str | None
     modality: str
+    evidence: str = ""  # articles: the passage that supports it
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,14 @@ class Scores:
     modality_correct: int = 0
     negated_as_fact: int = 0  # a gold-negated relation predicted as non-negated
     errors: list[dict] = field(default_factory=list)
+    # The same counts for statements with an actor target only (the article targets).
+    targeted: Counter = field(default_factory=Counter)  # "tp" | "fp" | "fn" -> count
+
+    def targeted_prf(self) -> tuple[float, float, float]:
+        tp, fp, fn = self.targeted["tp"], self.targeted["fp"], self.targeted["fn"]
+        p = tp / (tp + fp) if tp + fp else 1.0
+        r = tp / (tp + fn) if tp + fn else 1.0
+        return p, r, (2 * p * r / (p + r) if p + r else 0.0)
 
     def prf(self, relation: str | None = None) -> tuple[float, float, float]:
         keys = [relation] if relation else list(RELATIONS)
@@ -68,7 +77,8 @@ def load_gold(path: str | Path) -> list[GoldItem]:
         try:
             obj = json.loads(line)
             statements = tuple(
-                GoldStatement(s["relation"], s["agent"], s.get("target"), s["modality"]) for s in obj["statements"]
+                GoldStatement(s["relation"], s["agent"], s.get("target"), s["modality"], s.get("evidence", ""))
+                for s in obj["statements"]
             )
             item = GoldItem(str(obj["id"]), obj["text"], statements, obj.get("note", ""))
         except (json.JSONDecodeError, KeyError, TypeError) as exc:
@@ -108,11 +118,25 @@ def _matches(gold_name: str | None, key: str | None, actors: dict[str, Actor]) -
     return actor is not None and _norm(gold_name) in names_of(actor, actors)
 
 
+def _distinct(statements) -> list:
+    """One statement per (relation, agent, target, modality), in document order: an article
+    that repeats a fact (headline, lead, body) states it once."""
+    seen, out = set(), []
+    for st in statements:
+        pair = tuple(sorted((st.agent, st.target or ""))) if st.relation == "meets" else (st.agent, st.target or "")
+        key = (st.relation, pair, st.modality)
+        if key not in seen:
+            seen.add(key)
+            out.append(st)
+    return out
+
+
 def score_item(item: GoldItem, result: DocumentResult, scores: Scores) -> None:
-    predicted = list(result.statements)
+    predicted = _distinct(result.statements)
     unmatched_gold = list(item.statements)
+    sentence_text = {s.index: s.text for s in result.sentences}
     for st in predicted:
-        match = None
+        candidates = []
         for g in unmatched_gold:
             if g.relation != st.relation:
                 continue
@@ -120,16 +144,22 @@ def score_item(item: GoldItem, result: DocumentResult, scores: Scores) -> None:
             swapped = st.relation == "meets" and _matches(g.agent, st.target, result.actors) and \
                 _matches(g.target, st.agent, result.actors)
             if direct or swapped:
-                match = g
-                break
+                candidates.append(g)
+        # The same pair may be stated with two modalities (a call that happened, a meeting planned).
+        match = next((g for g in candidates if g.modality == st.modality), candidates[0] if candidates else None)
         label = lambda k: result.actors[k].label if k in result.actors else None  # noqa: E731
         if match is None:
             scores.fp[st.relation] += 1
+            if st.target is not None:
+                scores.targeted["fp"] += 1
             scores.errors.append({"id": item.id, "kind": "FP", "relation": st.relation, "agent": label(st.agent),
-                                  "target": label(st.target), "modality": st.modality, "text": item.text})
+                                  "target": label(st.target), "modality": st.modality,
+                                  "text": sentence_text.get(st.sentence, item.text)})
             continue
         unmatched_gold.remove(match)
         scores.tp[st.relation] += 1
+        if match.target is not None:
+            scores.targeted["tp"] += 1
         scores.modality_total += 1
         if match.modality == st.modality:
             scores.modality_correct += 1
@@ -141,8 +171,10 @@ def score_item(item: GoldItem, result: DocumentResult, scores: Scores) -> None:
             scores.negated_as_fact += 1
     for g in unmatched_gold:
         scores.fn[g.relation] += 1
+        if g.target is not None:
+            scores.targeted["fn"] += 1
         scores.errors.append({"id": item.id, "kind": "FN", "relation": g.relation, "agent": g.agent,
-                              "target": g.target, "modality": g.modality, "text": item.text})
+                              "target": g.target, "modality": g.modality, "text": g.evidence or item.text})
 
 
 def evaluate(items: list[GoldItem], process) -> Scores:
@@ -161,6 +193,9 @@ def report(scores: Scores, name: str = "") -> str:
     p, r, f = scores.prf()
     lines.append(f"{'all':<10} {p:6.3f} {r:6.3f} {f:6.3f} {sum(scores.tp.values()):4d} "
                  f"{sum(scores.fp.values()):4d} {sum(scores.fn.values()):4d}")
+    tp, tr, tf = scores.targeted_prf()
+    lines.append(f"{'targeted':<10} {tp:6.3f} {tr:6.3f} {tf:6.3f} {scores.targeted['tp']:4d} "
+                 f"{scores.targeted['fp']:4d} {scores.targeted['fn']:4d}   (statements with an actor target)")
     lines.append(f"modality accuracy on matched statements: {scores.modality_accuracy:.3f} "
                  f"({scores.modality_correct}/{scores.modality_total})")
     lines.append(f"gold-negated relations output as non-negated: {scores.negated_as_fact}")

@@ -314,7 +314,8 @@ _GRAMMAR_SCHEMA = {
 }
 _ROLES_SCHEMA = {
     "roles": {"nouns", "suffixes", "not_roles"},
-    "groups": {"person_plural", "state_plural", "quantifiers", "counts", "state_descriptions"},
+    "groups": {"person_plural", "state_plural", "any_plural", "generic_person_plural", "quantifiers", "counts",
+               "state_descriptions"},
     "offices": None, "governmental": {"nouns"}, "descriptions": None,
 }
 

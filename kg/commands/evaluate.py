@@ -51,6 +51,7 @@ def eval_command(gold: tuple[str, ...], show_errors: bool, as_json: bool, model:
                 "precision": round(p, 4), "recall": round(r, 4), "f1": round(f, 4),
                 "per_relation": {rel: dict(zip(("precision", "recall", "f1"), (round(x, 4) for x in s.prf(rel))))
                                  for rel in ("meets", "warns", "supports", "demands")},
+                "targeted": dict(zip(("precision", "recall", "f1"), (round(x, 4) for x in s.targeted_prf()))),
                 "modality_accuracy": round(s.modality_accuracy, 4),
                 "negated_as_fact": s.negated_as_fact,
             }

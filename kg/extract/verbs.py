@@ -79,12 +79,12 @@ class VerbRules:
             agents = agent_unit.actors
             # Reciprocal "A und B trafen sich" / "telefonierten miteinander": A meets B.
             if entry.relation == "meets" and not target_units and len(agents) >= 2:
-                first, rest = agents[0], agents[1:]
-                for other in rest:
-                    out.append(make_found(
-                        relation=entry.relation, agent=first, target=other, modality=modality, confidence=conf,
-                        sentence=sent, agent_unit=agent_unit, target_unit=None, trigger_token=tok,
-                        trigger=trigger_text, reported_by=reported, place=place, time=time))
+                for n, first in enumerate(agents):  # every pair of the group meets
+                    for other in agents[n + 1:]:
+                        out.append(make_found(
+                            relation=entry.relation, agent=first, target=other, modality=modality, confidence=conf,
+                            sentence=sent, agent_unit=agent_unit, target_unit=agent_unit, trigger_token=tok,
+                            trigger=trigger_text, reported_by=reported, place=place, time=time))
                 continue
             if not target_units and entry.relation == "demands" and idx > 0 and cl.finite is not None \
                     and cl.finite == first_content(doc, cl) and clauses[idx - 1].subject is not None:

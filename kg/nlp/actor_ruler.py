@@ -113,6 +113,9 @@ class ActorRuler:
         """Longest gazetteer match starting at token i: (end, surface, genitive)."""
         first = doc[i].text
         candidates = list(self.index.get(first, ()))
+        if doc[i].is_sent_start and first[:1].isupper():
+            # "Von der Leyen traf …": the particle is capitalised only because the sentence starts.
+            candidates += self.index.get(first[:1].lower() + first[1:], [])
         # The first token may itself be inflected when the name is one word ("Russlands").
         for ending in _GENITIVE_ENDINGS:
             if first.endswith(ending) and len(first) > len(ending) + 1:
@@ -127,6 +130,8 @@ class ActorRuler:
             for j, word in enumerate(words):
                 text = doc[i + j].text
                 if text == word or (surface.text.isupper() and text.lower() == word.lower()):
+                    continue
+                if j == 0 and doc[i].is_sent_start and text == word[:1].upper() + word[1:]:
                     continue
                 if j == n - 1 and any(text == word + e for e in _GENITIVE_ENDINGS) and not word.endswith("s"):
                     genitive = True
@@ -155,6 +160,19 @@ class ActorRuler:
             actors.setdefault(key, actor)
             if actor.country and actor.country in self.gaz.actors:
                 actors.setdefault(actor.country, self.gaz.actors[actor.country])
+
+    @staticmethod
+    def _remember_name_parts(span, key: str, known: dict[str, str]) -> None:
+        """After "Kaja Kallas" or "Lee Jae-myung", a bare "Kallas", "Kaja" or "Lee" in the same
+        document is the same person; a part two persons share stands for neither."""
+        for tok in span:
+            part = tok.text
+            if len(part) < 3 or not part[:1].isupper() or part.lower() in NAME_PARTICLES:
+                continue
+            if known.get(part, key) != key:
+                known[part] = ""  # ambiguous
+            else:
+                known.setdefault(part, key)
 
     def _country_before(self, doc: Doc, start: int, lo: int, mentions: list[TokenMention]) -> str | None:
         """Country from an adjective or a genitive name in the NP before token `start`."""
@@ -227,6 +245,9 @@ class ActorRuler:
                 if surface.place:
                     self._use(actors, surface.place)
                 how = surface.how
+                actor = self.gaz.actors.get(surface.actor)
+                if how == "name" and actor is not None and actor.kind == "person" and j - i >= 2:
+                    self._remember_name_parts(doc[i:j], surface.actor, minted_surnames)
                 if how == "place":
                     take(TokenMention(i, j, (surface.actor,), PLACE, place=surface.actor, genitive=genitive))
                 else:
@@ -278,13 +299,18 @@ class ActorRuler:
                         break
                     names.append(t.text)
                     j += 1
+                if len(names) == 1 and minted_surnames.get(names[0]):
+                    # "Premier Costa" after "António Costa": the person named before.
+                    take(TokenMention(i + 1, j, (minted_surnames[names[0]],), "role_person", confidence=0.9))
+                    i = j
+                    continue
                 if names and (len(names) >= 2 or doc[i + 1].tag_ == "NE"):
                     name = " ".join(names)
                     country = prefix_key or self._country_before(doc, i, start, out)
                     key = self._mint(actors, "person", name, role=role, country=country, gender="f" if role.endswith("in") else "m")
                     if country:
                         self._use(actors, country)
-                    minted_surnames.setdefault(names[-1], key)
+                    self._remember_name_parts(doc[i + 1:j], key, minted_surnames)
                     take(TokenMention(i + 1, j, (key,), "role_person"))
                     i = j
                     continue
@@ -319,7 +345,7 @@ class ActorRuler:
                     continue
             # 6. a surname of a person minted earlier in this document: "Budanow warnte"
             bare = text[:-1] if text.endswith("s") and text[:-1] in minted_surnames else text
-            if bare in minted_surnames and tok.tag_ in ("NE", "NN", "FM"):
+            if minted_surnames.get(bare) and tok.tag_ in ("NE", "NN", "FM"):
                 take(TokenMention(i, i + 1, (minted_surnames[bare],), "ne_person", genitive=bare != text,
                                   confidence=0.9))
                 i += 1

@@ -370,7 +370,9 @@ class ClauseGrammar:
                 joined = bool(gap) and all(t.lower_ in self.unit_joiners or t.tag_ in JOIN_GAP_TAGS
                                            or t.i in possessor_tokens for t in gap) \
                     and any(t.lower_ in self.unit_joiners for t in gap) and len(gap) <= 6
-                if joined and not m.genitive and not last.mentions[-1].genitive:
+                if joined and m.genitive == last.mentions[-1].genitive and (
+                        not m.genitive or all(t.lower_ in self.unit_joiners for t in gap)):
+                    # "Deutschlands, Frankreichs und Großbritanniens": genitives coordinate too.
                     last.mentions.append(m)
                     last.end = m.end
                     continue

@@ -30,8 +30,11 @@ class _Entry:
 
 
 class Coref:
-    def __init__(self, *, max_sentences: int, lexicon: Lexicon | None = None, gazetteer: Gazetteer | None = None):
+    def __init__(self, *, max_sentences: int, max_description_sentences: int = 8,
+                 lexicon: Lexicon | None = None, gazetteer: Gazetteer | None = None):
         self.max_sentences = max_sentences
+        # Descriptions and counted groups are specific enough to reach further back than pronouns.
+        self.max_description_sentences = max_description_sentences
         lex = lexicon or load_lexicon()
         self.grammar = ClauseGrammar(lex)
         self.pronouns = {k: tuple(v) for k, v in lex.grammar["pronouns"].items()}
@@ -40,8 +43,10 @@ class Coref:
         self.state_plural = frozenset(groups["state_plural"])
         self.quantifiers = frozenset(groups["quantifiers"])
         self.descriptions = dict(lex.roles["descriptions"])
-        self.counts = {k: int(v) for k, v in groups.get("counts", {}).items()}
-        self.state_descriptions = frozenset(groups.get("state_descriptions", ()))
+        self.counts = {k: int(v) for k, v in groups["counts"].items()}
+        self.state_descriptions = frozenset(groups["state_descriptions"])
+        self.any_plural = frozenset(groups["any_plural"])
+        self.generic_person_plural = frozenset(groups["generic_person_plural"])
         self.offices = [frozenset(v) for v in lex.roles.get("offices", {}).values()]
         self.lex = lex
         self.definite = frozenset(lex.grammar["case"]["definite"])
@@ -138,12 +143,14 @@ class Coref:
             noun = doc[tok.i + 1]
             count = self.counts.get(word, 2)
             role_filter = None
-            if noun.text in self.person_plural:
+            if noun.text in self.any_plural:
+                kind = "any"  # "beide Seiten": the last two persons, or the last two states
+            elif self.lex.is_role(noun.text) and noun.text not in self.generic_person_plural:
+                kind, role_filter = "person", noun.text  # "beide Minister", "die drei Außenminister"
+            elif noun.text in self.person_plural:
                 kind = "person"
             elif noun.text in self.state_plural:
                 kind = "state"
-            elif self.lex.is_role(noun.text):
-                kind, role_filter = "person", noun.text
             elif word in ("beide", "beiden") and noun.tag_ in ("VVFIN", "VAFIN", "VMFIN", "ADV", "PTKNEG"):
                 kind = "person"  # "Bei dem Telefonat hätten beide …": the two persons just named
             else:
@@ -151,11 +158,15 @@ class Coref:
             if kind:
                 keys: list[str] = []
                 for e in reversed(history):
-                    if s_idx - e.sentence > self.max_sentences + 1:
+                    if s_idx - e.sentence > self.max_description_sentences:
                         break
                     if e.key in keys or e.token >= tok.i:
                         continue
-                    if not (e.kind == kind or (kind == "state" and e.kind == "organization")):
+                    if kind == "any":
+                        if e.kind not in ("person", "state"):
+                            continue
+                        kind = e.kind  # the nearest decides whether persons or states are meant
+                    if not (e.kind == kind or (kind == "state" and e.kind == "organization" and noun.text != "Staaten")):
                         continue
                     actor = actors.get(e.key)
                     if role_filter and (actor is None or not actor.role or not self._same_office(role_filter, actor.role)):
@@ -227,7 +238,7 @@ class Coref:
                 fb = self.gaz.actors.get(fallback)
                 country = country or (fb.country if fb else None)
             for e in reversed(history):
-                if s_idx - e.sentence > self.max_sentences + 2:
+                if s_idx - e.sentence > self.max_description_sentences:
                     break
                 actor = actors.get(e.key)
                 if actor is None or actor.kind != "person":
@@ -295,13 +306,18 @@ class Coref:
     def _office_holder(self, history, actors, s_idx, role: str, country: str) -> str | None:
         """The person holding `role` in `country`: named before in the document, else the one
         gazetteer person with that office (none when the gazetteer knows several)."""
+        matches = []
         for e in reversed(history):
-            if s_idx - e.sentence > self.max_sentences + 2:
+            if s_idx - e.sentence > self.max_description_sentences:
                 break
             actor = actors.get(e.key)
             if actor is not None and actor.kind == "person" and actor.country == country and actor.role \
                     and self._same_office(role, actor.role):
-                return e.key
+                matches.append(e)
+        if matches:
+            # "Der syrische Präsident" after "al-Scharaa, der Assad gestürzt hatte": the one who was
+            # a subject wins over a later mention in an object or a relative clause.
+            return next((e.key for e in matches if e.subject), matches[0].key)
         holders = [a for a in self.gaz.persons_of(country) if a.role and self._same_office(role, a.role)]
         if len(holders) != 1:
             return None
