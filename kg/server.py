@@ -374,11 +374,23 @@ def _cap_memory(budget_mb: int) -> None:
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))  # an aborted worker leaves no core file
 
 
+def _die_with_parent() -> None:
+    """Linux: SIGKILL this process when its parent ends (no orphaned runaway queries)."""
+    import ctypes
+
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
 def zygote_main(fd: int) -> None:
     """Entry of the zygote process (`python -m kg.server --zygote FD`)."""
     from multiprocessing.connection import Connection
     from multiprocessing.reduction import send_handle
 
+    # No PR_SET_PDEATHSIG here: it fires when the server *thread* that started us ends. The
+    # zygote waits on its pipe instead, which reports the server's end (EOF) at once.
     control = Connection(fd)
     directory, settings = control.recv()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the server's; it ends us by closing the pipe
@@ -403,6 +415,7 @@ def zygote_main(fd: int) -> None:
         pid = os.fork()
         if pid == 0:
             try:
+                _die_with_parent()
                 control.close()
                 ours.close()
                 _cap_memory(settings["query_memory_mb"])
@@ -455,11 +468,14 @@ class Zygote:
             pid = self.control.recv()
             return pid, Connection(recv_handle(self.control))
 
-    def close(self) -> None:
+    def close(self, kill: bool = False) -> None:
+        """End the zygote (closing its pipe ends it); its workers die with it."""
         try:
             self.control.close()
         except OSError:
             pass
+        if kill:
+            self.process.kill()
         try:
             self.process.wait(timeout=10)
         except Exception:  # noqa: BLE001 - a stuck loader is killed
@@ -488,74 +504,114 @@ class Worker:
 
 
 class WorkerPool:
-    """`size` worker processes; a job runs in one, which is killed and replaced at its deadline."""
+    """`size` worker processes; a job runs in one, which is killed and replaced at its deadline.
+
+    Workers die with the zygote that forked them (PR_SET_PDEATHSIG), so the zygote of an
+    older snapshot is kept until its last busy worker is done, and closing the pool (or
+    the server dying) ends every worker, runaways included.
+    """
 
     def __init__(self, directory: Path, settings: Settings) -> None:
         self.directory = directory
         self.settings = settings
         self.size = settings.workers
-        self.zygote = Zygote(directory, settings)
-        self.quads = self.zygote.quads
         self.generation = 1
+        self.zygotes: dict[int, Zygote] = {1: Zygote(directory, settings)}
+        self.quads = self.zygotes[1].quads
         self.idle: queue.Queue[Worker] = queue.Queue()
-        self._swap_lock = threading.Lock()
+        self._busy: dict[int, int] = {}
+        self._lock = threading.RLock()
         for _ in range(self.size):
             self.idle.put(self._fork())
 
     def _fork(self) -> Worker:
-        with self._swap_lock:
-            zygote, generation = self.zygote, self.generation
-        pid, conn = zygote.fork()
-        return Worker(pid, conn, generation)
+        with self._lock:
+            generation = self.generation
+            zygote = self.zygotes[generation]
+            try:
+                pid, conn = zygote.fork()
+            except (OSError, EOFError):
+                # The zygote died (killed from outside, out of memory): load the store again.
+                print("kg serve: the store loader ended; loading the store again", file=sys.stderr, flush=True)
+                self._swap(Zygote(self.directory, self.settings))
+                generation = self.generation
+                pid, conn = self.zygotes[generation].fork()
+            return Worker(pid, conn, generation)
 
     def _replace(self, worker: Worker, kill: bool) -> None:
         worker.kill() if kill else worker.close()
         try:
             self.idle.put(self._fork())
-        except (OSError, EOFError) as exc:
+        except (OSError, EOFError, KgError) as exc:
             print(f"kg serve: cannot start a query worker: {exc}", file=sys.stderr, flush=True)
 
     def run(self, job: dict, deadline: float) -> dict:
+        """Run `job` in a free worker, waiting for one until `deadline`."""
         while True:
             try:
                 worker = self.idle.get(timeout=max(0.0, deadline - time.monotonic()))
             except queue.Empty:
-                raise HttpError(503, f"all {self.size} query workers stayed busy for {self.settings.timeout:g} s "
+                raise HttpError(503, f"all {self.size} query workers stayed busy for {2 * self.settings.timeout:g} s "
                                      "(kg serve --timeout, --workers); try again") from None
-            if worker.generation == self.generation:
+            with self._lock:  # counted as busy before a reload could retire its zygote
+                current = worker.generation == self.generation
+                if current:
+                    self._busy[worker.generation] = self._busy.get(worker.generation, 0) + 1
+            if current:
                 break
             self._replace(worker, kill=False)  # a newer snapshot was loaded meanwhile
+        # The timeout counts from the start of evaluation: a query that waited in line behind
+        # runaways still gets its full time (the wait itself is bounded by the same timeout).
+        deadline = time.monotonic() + self.settings.timeout
         try:
-            worker.conn.send(job)
-            if not worker.conn.poll(max(0.0, deadline - time.monotonic())):
+            try:
+                worker.conn.send(job)
+                if not worker.conn.poll(max(0.0, deadline - time.monotonic())):
+                    self._replace(worker, kill=True)
+                    raise HttpError(503, f"query timed out after {self.settings.timeout:g} s "
+                                         "(kg serve --timeout) and was stopped; narrow the query or add LIMIT")
+                reply = worker.conn.recv()
+            except (EOFError, OSError, ValueError):
                 self._replace(worker, kill=True)
-                raise HttpError(503, f"query timed out after {self.settings.timeout:g} s "
-                                     "(kg serve --timeout) and was stopped; narrow the query or add LIMIT")
-            reply = worker.conn.recv()
-        except (EOFError, OSError, ValueError):
-            self._replace(worker, kill=True)
-            raise HttpError(503, "the query was stopped: its worker ended, most likely because it needed more "
-                                 f"than {self.settings.query_memory_mb} MB (kg serve --query-memory); "
-                                 "narrow the query or add LIMIT") from None
-        self.idle.put(worker)
-        return reply
+                raise HttpError(503, "the query was stopped: its worker ended, most likely because it needed "
+                                     f"more than {self.settings.query_memory_mb} MB (kg serve --query-memory); "
+                                     "narrow the query or add LIMIT") from None
+            if worker.generation == self.generation:
+                self.idle.put(worker)
+            else:
+                self._replace(worker, kill=False)
+            return reply
+        finally:
+            with self._lock:
+                self._busy[worker.generation] -= 1
+                self._retire()
+
+    def _swap(self, fresh: Zygote) -> None:
+        with self._lock:
+            self.generation += 1
+            self.zygotes[self.generation] = fresh
+            self.quads = fresh.quads
+            self._retire()
+
+    def _retire(self) -> None:
+        for generation in [g for g in self.zygotes if g != self.generation and not self._busy.get(g)]:
+            self.zygotes.pop(generation).close()
 
     def reload(self) -> None:
         """Load the snapshot afresh in a new zygote, then move every worker over to it."""
-        fresh = Zygote(self.directory, self.settings)
-        with self._swap_lock:
-            old, self.zygote = self.zygote, fresh
-            self.generation += 1
-            self.quads = fresh.quads
+        fresh = Zygote(self.directory, self.settings)  # loads outside the lock: queries go on meanwhile
         stale = []
-        while True:
-            try:
-                stale.append(self.idle.get_nowait())
-            except queue.Empty:
-                break
-        for worker in stale:
-            self._replace(worker, kill=False)
-        old.close()  # busy workers of the old generation finish their job, then are replaced
+        with self._lock:
+            while True:
+                try:
+                    stale.append(self.idle.get_nowait())
+                except queue.Empty:
+                    break
+            for worker in stale:
+                worker.close()
+            self._swap(fresh)
+        for _ in stale:
+            self.idle.put(self._fork())
 
     def close(self) -> None:
         while True:
@@ -563,7 +619,10 @@ class WorkerPool:
                 self.idle.get_nowait().kill()
             except queue.Empty:
                 break
-        self.zygote.close()
+        with self._lock:
+            for zygote in self.zygotes.values():
+                zygote.close(kill=True)  # its workers, busy ones too, die with it
+            self.zygotes.clear()
 
 
 class Endpoint:
@@ -624,7 +683,8 @@ class Endpoint:
             raise HttpError(400, str(exc)) from None
 
     def run(self, job: dict) -> dict:
-        deadline = time.monotonic() + self.settings.timeout
+        # Waiting in line gets twice the timeout: runaways ahead are stopped after one.
+        deadline = time.monotonic() + 2 * self.settings.timeout
         if job["kind"] == "query":
             self.check(job["sparql"], "query")
         return self.pool.run(job, deadline)

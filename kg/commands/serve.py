@@ -20,7 +20,7 @@ import click
 @click.option("--allow-update", is_flag=True,
               help="Accept SPARQL updates (POST) and save each to the store. Default: refused with 403.")
 @click.option("--timeout", type=click.FloatRange(min=0.1), default=30.0, show_default=True,
-              help="Seconds a query may take (waiting included); then it is stopped and the client gets 503.")
+              help="Seconds a query may run; then it is stopped and the client gets 503 (it may wait twice as long for a free worker).")
 @click.option("--max-rows", type=click.IntRange(min=1), default=10_000, show_default=True,
               help="Most rows (SELECT) or triples (CONSTRUCT/DESCRIBE, graph store) in one answer; a larger "
                    "result is cut there and the answer carries the header X-SPARQL-MaxRows.")
