@@ -302,7 +302,7 @@ _GRAMMAR_SCHEMA = {
                  "possible_adjectives", "planned_noun_adj", "possible_noun_adj", "future_auxiliary"},
     "voice": {"recipient_auxiliaries", "passive_auxiliary", "agent_prepositions"},
     "participation": {"adjunct_prepositions", "blocking_nouns"},
-    "attribution": {"speech_verbs", "prepositions", "postpositions", "source_nouns"},
+    "attribution": {"speech_verbs", "quote_verbs", "prepositions", "postpositions", "source_nouns"},
     "time": {"nouns", "weekdays", "months", "relative", "openers"},
     "sentences": {"abbreviations"},
     "pronouns": None,  # pronoun -> [number, gender]

@@ -17,6 +17,8 @@ from .actor_ruler import ActorRuler
 from .mentions import ADJECTIVE, TokenMention, actors_of, ensure_extensions, mentions_of
 
 _PRONOUN_TAGS = {"PPER", "PDS", "PRELS"}
+_QUOTE_OPEN = {"„", "«", "\"", "‚", "»"}
+_QUOTE_CLOSE = {"“", "»", "\"", "‘", "«", "”"}
 
 
 @dataclass
@@ -50,6 +52,7 @@ class Coref:
         self.offices = [frozenset(v) for v in lex.roles.get("offices", {}).values()]
         self.lex = lex
         self.definite = frozenset(lex.grammar["case"]["definite"])
+        self.quote_verbs = frozenset(lex.grammar["attribution"]["quote_verbs"])
         self.nominative_pronouns = frozenset(lex.grammar["case"]["nominative_pronouns"])
         self.gaz = gazetteer or load_gazetteer()
         self._ruler: ActorRuler | None = None
@@ -66,6 +69,7 @@ class Coref:
         actors = actors_of(doc)
         history: list[_Entry] = []
         added: list[TokenMention] = []
+        carried: tuple[str, ...] | None = None  # speaker of a quote that goes on, or was announced with ':'
         for s_idx, sent in enumerate(doc.sents):
             named = [m for m in mentions if sent.start <= m.start < sent.end]
             clauses = self.grammar.bind(doc, clauses_of(doc, self.grammar)[sent.start], [m for m in named if m.is_actor])
@@ -88,10 +92,79 @@ class Coref:
                     new_here.append(m)
                     covered.update(range(m.start, m.end))
                     self._remember(history, actors, m, s_idx, doc[m.start].lower_ in self.nominative_pronouns)
+            speaker_mentions, carried = self._speakers(doc, sent, named + new_here, subject_tokens, carried, covered)
+            new_here.extend(speaker_mentions)
             added.extend(new_here)
         mentions.extend(added)
         mentions.sort(key=lambda m: (m.start, m.end))
         return doc
+
+    def _es_can_refer(self, doc, tok) -> bool:
+        """"es" names a state or organisation only next to a verb of one of the relations."""
+        for k in (tok.i - 1, tok.i + 1, tok.i + 2):
+            if 0 <= k < len(doc) and doc[k].tag_.startswith("VV"):
+                return doc[k].lemma_ in self.lex.verbs
+        return False
+
+    # -- first person in quotes ------------------------------------------------------
+    def _speakers(self, doc, sent, mentions, subject_tokens, carried, covered):
+        """"Wir werden die Ukraine unterstützen", sagte Merz: "wir", "ich", "uns" inside a quote
+        stand for its speaker, named after the quote ("…", sagte X), before it (X sagte: „…“,
+        "In einer Erklärung der drei Minister heißt es:"), or in the sentence that announced
+        it with a colon. Returns the new mentions and the speaker carried to the next sentence."""
+        actor_mentions = sorted((m for m in mentions if m.is_actor), key=lambda m: m.start)
+        regions: list[tuple[int, int, tuple[str, ...] | None]] = []
+        start = sent.start if carried is not None else None
+        inherited = carried
+        for tok in sent:
+            if start is None and tok.text in _QUOTE_OPEN:
+                start, inherited = tok.i, None
+            elif start is not None and tok.text in _QUOTE_CLOSE and tok.i > start:
+                regions.append((start, tok.i + 1, inherited))
+                start, inherited = None, None
+        still_open = start is not None
+        if still_open:
+            regions.append((start, sent.end, inherited))
+        out: list[TokenMention] = []
+        next_carried = None
+        for a, b, speaker in regions:
+            speaker = speaker or self._speaker_after(doc, sent, b, actor_mentions) \
+                or self._speaker_before(doc, sent, a, actor_mentions, subject_tokens)
+            if speaker is None:
+                continue
+            for k in range(a, b):
+                tok = doc[k]
+                # HanTa may tag "Ich" after an opening quote as a noun.
+                if k in covered or tok.tag_ in ("PPOSAT", "PPOSS") or tok.lower_ not in self.pronouns:
+                    continue
+                if self.pronouns[tok.lower_][0].startswith("speaker"):
+                    out.append(TokenMention(k, k + 1, speaker, "pronoun", confidence=0.8))
+            if still_open and b == sent.end:
+                next_carried = speaker
+        last = next((t for t in reversed(sent) if not t.is_space), None)
+        if not still_open and last is not None and last.text == ":":
+            next_carried = self._speaker_before(doc, sent, last.i, actor_mentions, subject_tokens)
+        return out, next_carried
+
+    def _speaker_after(self, doc, sent, b, mentions) -> tuple[str, ...] | None:
+        for k in range(b, sent.end):
+            if doc[k].text in _QUOTE_OPEN:
+                return None
+            if doc[k].tag_.startswith("VV") and self.lex.is_reporting_verb(doc[k].lemma_):
+                m = next((m for m in mentions if m.start > k), None)
+                return tuple(m.actors) if m is not None else None
+        return None
+
+    def _speaker_before(self, doc, sent, a, mentions, subject_tokens) -> tuple[str, ...] | None:
+        if not any(doc[k].lemma_ in self.quote_verbs or self.lex.is_reporting_verb(doc[k].lemma_)
+                   for k in range(sent.start, a)):
+            return None
+        before = [m for m in mentions if m.end <= a]
+        if not before:
+            return None
+        named = [m for m in before if m.how != "pronoun"] or before
+        chosen = next((m for m in named if m.start in subject_tokens), None) or named[-1]
+        return tuple(chosen.actors)
 
     def _remember(self, history, actors, m: TokenMention, s_idx: int, subject: bool) -> None:
         for key in m.actors:
@@ -111,6 +184,8 @@ class Coref:
             number, gender = self.pronouns[word]
             if number.startswith("speaker"):
                 return None
+            if word == "es" and not self._es_can_refer(doc, tok):
+                return None  # "es gibt", "heißt es", "es ist möglich": no antecedent
             if word == "sie" and _plural_verb_near(doc, tok):
                 gender = "pl"  # "Sie fordern …": only a plural antecedent
             clause = next((c for c in clauses if c.start <= tok.i < c.end), None)
