@@ -80,6 +80,8 @@ B2 = "open-data-archive/world-leaders-current/data/countries/fr/current.json"
     ("", [["person/a", "Q1", "rejected", A, "A — x", "", "", "disagree"],
           ["person/a", "Q2", "rejected", B, "A — y", "", "", "disagree"]], None),
     ("Q1", [["person/a", "Q1", "rejected", A, "A — x", "", "", "disagree"]], "run tools/confirm_qids.py"),
+    ("", [["person/a", "Q1", "unconfirmed", A, "A — x", "", "", "one source"]], None),
+    ("Q1", [["person/a", "Q1", "unconfirmed", A, "A — x", "", "", "one source"]], "run tools/confirm_qids.py"),
     ("Q1", [["person/a", "Q1", "confirmed", A, "A — x", B, "A — y", ""],
             ["person/a", "Q2", "rejected", B2, "A — z", "", "", "disagree"]], "leave it empty"),
     ("Q01", [["person/a", "Q01", "legacy", "", "", "", "", ""]], "malformed QID"),

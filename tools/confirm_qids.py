@@ -9,8 +9,9 @@ status is one of
              and role or country, in match1/match2) with this QID
   legacy     a QID that was in the gazetteer before; kept because no source contradicts
              it, but fewer than two sources were found (source1 may be empty)
+  unconfirmed  only one source found; recorded for a later pass, not written (it stays empty)
   rejected   a source that disagrees with another one about this person; the person gets
-             no QID from this file (an unconfirmed QID stays empty)
+             no QID from this file
 
 A source is `owner/repo/path` for a file in a public repository, or `index-file:<id>` for a
 file the search index returned without naming its repository (the id is what the index
@@ -38,7 +39,7 @@ PERSONS = ROOT / "ontology" / "gazetteer" / "persons.csv"
 SOURCES = ROOT / "tools" / "person_qids.csv"
 
 HEADER = ["key", "qid", "status", "source1", "match1", "source2", "match2", "notes"]
-STATUSES = {"confirmed", "legacy", "rejected"}
+STATUSES = {"confirmed", "legacy", "unconfirmed", "rejected"}
 QID_RE = re.compile(r"^Q[1-9][0-9]*$")
 # owner/repo/path..., or a search-index file id with an optional description
 SOURCE_RE = re.compile(r"^(?:[\w.-]+/[\w.-]+/\S+|index-file:[0-9]+(?: \(.+\))?)$")
@@ -205,7 +206,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     print(f"person QIDs OK: {len(rep.assigned)} persons with a QID "
           f"({rep.counts['confirmed']} confirmed by two sources, {rep.counts['legacy']} legacy), "
-          f"{rep.counts['rejected']} rejected source rows")
+          f"{rep.counts['unconfirmed']} unconfirmed (one source, left empty), {rep.counts['rejected']} rejected source rows")
     return 0
 
 
