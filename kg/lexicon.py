@@ -299,7 +299,8 @@ def _parse_triggers(triggers: dict) -> tuple[dict, dict, dict, dict, list[Exampl
 _GRAMMAR_SCHEMA = {
     "negation": {"particles", "determiners", "not_after", "complementizers"},
     "modality": {"planned_modals", "possible_modals", "possible_forms", "possible_adverbs", "planned_adverbs",
-                 "possible_adjectives", "planned_noun_adj", "possible_noun_adj", "future_auxiliary"},
+                 "possible_adjectives", "planned_noun_adj", "possible_noun_adj", "future_auxiliary",
+                 "purpose_complementizers"},
     "voice": {"recipient_auxiliaries", "passive_auxiliary", "agent_prepositions"},
     "participation": {"adjunct_prepositions", "blocking_nouns"},
     "attribution": {"speech_verbs", "quote_verbs", "prepositions", "postpositions", "source_nouns"},

@@ -29,6 +29,8 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import sys
+import time
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -42,6 +44,7 @@ MARKER = "kg-store.json"
 SNAPSHOT = "graph.nq"
 LOCK = ".lock"
 FORMAT_VERSION = 1
+DEFAULT_WAIT = 300.0  # seconds a writer waits for another build or remove to finish
 META_GRAPH = iris.DATA + "graph/meta"
 CONTENT_HASH = META_GRAPH + "#contentHash"
 _DOC_PREFIX = iris.DATA + "doc/"
@@ -64,11 +67,14 @@ class GraphStore:
     # --- opening -----------------------------------------------------------------------
 
     @classmethod
-    def open(cls, directory: str | Path = DEFAULT_STORE, *, read_only: bool = False) -> GraphStore:
+    def open(cls, directory: str | Path = DEFAULT_STORE, *, read_only: bool = False,
+             wait: float | None = None) -> GraphStore:
         """Open the store in `directory`, creating it unless `read_only`.
 
-        A writer holds an exclusive lock until close(); readers take no lock because
-        commit() replaces the snapshot atomically.
+        A writer holds an exclusive lock until close(), waiting up to `wait` seconds
+        (default $KG_STORE_WAIT, else 300) while another build or remove holds it; readers
+        take no lock because commit() replaces the snapshot atomically. A writer removes
+        temp files that a killed commit left behind.
         """
         path = Path(directory)
         if path.exists() and not path.is_dir():
@@ -78,17 +84,22 @@ class GraphStore:
             if read_only:
                 if not path.exists():
                     raise KgError(f"{path}: no kg store here (run `kg build … --store {path}` first)")
-                raise KgError(f"{path}: not a kg store (no {MARKER})")
-            if path.exists() and any(path.iterdir()):
+                if not _only_leftovers(path):
+                    raise KgError(f"{path}: not a kg store (no {MARKER})")
+                return cls(path, _load(path)[0], {}, True, None, None)
+            if path.exists() and not _only_leftovers(path):
                 raise KgError(f"{path}: not a kg store (no {MARKER}) and not empty; "
                               "give a new or empty folder")
             path.mkdir(parents=True, exist_ok=True)
-            with atomic_write(marker) as fh:
-                json.dump({"format": "kg-store", "version": FORMAT_VERSION}, fh)
-                fh.write("\n")
-        _check_marker(marker)
-        lock_fd = None if read_only else _lock(path)
+        lock_fd = None if read_only else _lock(path, _wait_seconds(wait))
         try:
+            if not read_only:
+                if not marker.is_file():  # first writer: another one may have created it meanwhile
+                    with atomic_write(marker) as fh:
+                        json.dump({"format": "kg-store", "version": FORMAT_VERSION}, fh)
+                        fh.write("\n")
+                _remove_leftovers(path)
+            _check_marker(marker)
             store, hashes, signature = _load(path)
         except BaseException:
             if lock_fd is not None:
@@ -199,7 +210,7 @@ class GraphStore:
         self._check_writable()
         if not self._dirty and (self.directory / SNAPSHOT).exists():
             return
-        _save(self.directory, self._store, self._hashes)
+        self._hashes = _save(self.directory, self._store, self._hashes)
         self._signature = _signature(self.directory / SNAPSHOT)
         self._dirty = False
 
@@ -265,15 +276,74 @@ def _check_marker(marker: Path) -> None:
                       f"(this kg writes version {FORMAT_VERSION}); rebuild the store")
 
 
-def _lock(path: Path) -> int:
-    fd = os.open(path / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+def _wait_seconds(wait: float | None) -> float:
+    if wait is not None:
+        return max(0.0, wait)
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        os.close(fd)
-        raise KgError(f"{path}: the store is in use by another kg process (build, remove or "
-                      "serve --allow-update); wait for it to finish") from None
+        return max(0.0, float(os.environ.get("KG_STORE_WAIT", DEFAULT_WAIT)))
+    except ValueError:
+        raise KgError(f"KG_STORE_WAIT must be a number of seconds, not {os.environ['KG_STORE_WAIT']!r}") from None
+
+
+def _holder(fd: int) -> str:
+    try:
+        return os.pread(fd, 500, 0).decode("utf-8", "replace").strip()
+    except OSError:
+        return ""
+
+
+def _lock(path: Path, wait: float) -> int:
+    """Take the writer lock, waiting up to `wait` s for a short holder (build, remove).
+
+    A long-running holder (`kg serve --allow-update`) is reported at once: waiting for
+    it would only delay the error.
+    """
+    fd = os.open(path / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+    deadline = time.monotonic() + wait
+    told = False
+    delay = 0.02
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            break
+        except BlockingIOError:
+            holder = _holder(fd)
+            if time.monotonic() >= deadline or " serve" in f" {holder}":
+                os.close(fd)
+                who = f" ({holder})" if holder else ""
+                raise KgError(f"{path}: the store is busy: in use by another kg process{who}; "
+                              f"waited {wait:.0f} s (set KG_STORE_WAIT to wait longer)") from None
+            if not told and wait >= 1:
+                sys.stderr.write(f"kg: waiting for the store {path}: in use by another kg process"
+                                 f"{f' ({holder})' if holder else ''}\n")
+                told = True
+            # flock has no timeout: poll for the lock, backing off, until the deadline.
+            time.sleep(min(delay, max(0.0, deadline - time.monotonic())))
+            delay = min(delay * 2, 0.5)
+    # Say who holds it, for the message of a process that has to wait.
+    note = f"pid {os.getpid()}: kg {' '.join(sys.argv[1:2])}".rstrip() + "\n"
+    os.ftruncate(fd, 0)
+    os.pwrite(fd, note.encode("utf-8", "replace"), 0)
     return fd
+
+
+def _is_leftover(name: str) -> bool:
+    """Files a store folder may hold besides the marker and snapshot: the lock, killed commits' temps."""
+    return name == LOCK or (name.startswith((f".{SNAPSHOT}.", f".{MARKER}.")) and name.endswith(".tmp"))
+
+
+def _only_leftovers(path: Path) -> bool:
+    return all(_is_leftover(p.name) for p in path.iterdir())
+
+
+def _remove_leftovers(path: Path) -> None:
+    # Only called under the writer lock: no other process is writing these temp files.
+    for entry in path.iterdir():
+        if entry.name != LOCK and _is_leftover(entry.name):
+            try:
+                entry.unlink()
+            except FileNotFoundError:
+                pass
 
 
 def _signature(snapshot: Path) -> tuple | None:
@@ -311,6 +381,7 @@ def _load(path: Path):
         if isinstance(quad.subject, ox.NamedNode) and doc.startswith(_DOC_PREFIX):
             hashes[doc[len(_DOC_PREFIX):]] = quad.object.value
     store.remove_graph(meta)
+    hashes = _live_documents(store, hashes)  # snapshots of older versions kept hashes of dropped graphs
     if next(iter(store.quads_for_pattern(None, None, None, ox.DefaultGraph())), None) is not None:
         raise KgError(f"{snapshot}: the store is corrupt (statements outside document graphs); "
                       "rebuild it or restore a backup")
@@ -322,7 +393,16 @@ def _merge_default_graph(store) -> None:
     store.update("CLEAR DEFAULT ; INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
 
 
-def _save(path: Path, store, hashes: dict[str, str]) -> None:
+def _live_documents(store, hashes: dict[str, str]) -> dict[str, str]:
+    """The hashes of documents whose graph still holds triples: a graph dropped by a SPARQL
+    update (or emptied) loses its hash too, so the next build processes the document again."""
+    live = {g.value for g in store.named_graphs()
+            if next(iter(store.quads_for_pattern(None, None, None, g)), None) is not None}
+    return {doc: h for doc, h in hashes.items() if str(iris.document(doc)) in live}
+
+
+def _save(path: Path, store, hashes: dict[str, str]) -> dict[str, str]:
+    """Write the snapshot; returns the hashes kept (those of documents still in the store)."""
     import pyoxigraph as ox
 
     from .serialize import sorted_nquads
@@ -330,11 +410,13 @@ def _save(path: Path, store, hashes: dict[str, str]) -> None:
     meta = ox.NamedNode(META_GRAPH)
     # Whatever a SPARQL update wrote into the meta graph is not ours to keep.
     store.remove_graph(meta)
+    hashes = _live_documents(store, hashes)
     meta_quads = [ox.Quad(ox.NamedNode(str(iris.document(doc))), ox.NamedNode(CONTENT_HASH), ox.Literal(h), meta)
                   for doc, h in sorted(hashes.items())]
     with atomic_write(path / SNAPSHOT, "wb") as fh:
         fh.write(sorted_nquads(store, include_default=False))
         fh.write(ox.serialize(meta_quads, format=ox.RdfFormat.N_QUADS) or b"")
+    return hashes
 
 
 def to_ox_term(term):

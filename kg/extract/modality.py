@@ -16,6 +16,7 @@ class ModalityRules:
         self.neg_dets = frozenset(n["determiners"])
         self.not_after = frozenset(n["not_after"])
         self.negating_complementizers = frozenset(n["complementizers"])
+        self.purpose_complementizers = frozenset(m["purpose_complementizers"])
         self.planned_modals = frozenset(m["planned_modals"])
         self.future_aux = m["future_auxiliary"]
         self.possible_modals = frozenset(m["possible_modals"])
@@ -64,6 +65,9 @@ class ModalityRules:
             gov = self.lex.governors.get(plemma or "")
             if cl.kind == "inf" and cl.complementizer in self.negating_complementizers:
                 return "negated"  # "reiste ab, ohne Putin getroffen zu haben"
+            if cl.kind == "inf" and cl.complementizer in self.purpose_complementizers \
+                    and self._clause_modality(doc, clauses, cl.parent) == "planned":
+                planned = True  # "reist nächste Woche nach Peking, um dort Wang zu treffen"
             if cl.kind == "inf" and gov in ("negated", "planned", "possible"):
                 if gov == "negated":
                     return "possible" if self._has_negation(doc, parent) else "negated"

@@ -131,7 +131,9 @@ class NounRules:
             elif after_gen and after_gen[0] not in targets:
                 agent_unit = after_gen[0]
             elif subject is not None and subject not in targets and (
-                    (governed and prep_before is None and (subject.end <= k or light)) or
+                    (governed and prep_before is None and (subject.end <= k or light)
+                     # "wies die Forderung zurück": a governor rejects someone else's demand or warning
+                     and (light or trig.relation in ("meets", "supports"))) or
                     (trig.relation == "meets" and adjunct)):
                 # "Putin lehnte ein Treffen mit X ab"; "Nach einem Telefonat mit X warnte Biden …"
                 agent_unit = subject

@@ -133,10 +133,11 @@ class VerbRules:
             return giver, [cl.subject], True
         if entry.agent_from:
             # Converse: "Die Ukraine erhält Kampfjets aus Belgien" -> Belgien supports Ukraine.
-            supplier = next((u for u in cl.units if u.prep in entry.agent_from), None)
-            if supplier is None or cl.subject is None or cl.subject is supplier:
+            # "erhält Systeme aus den USA sowie Munition aus Norwegen und Schweden": every supplier.
+            suppliers = [u for u in cl.units if u.prep in entry.agent_from and u is not cl.subject]
+            if not suppliers or cl.subject is None:
                 return None, [], False
-            return supplier, [cl.subject], False
+            return _merged(suppliers), [cl.subject], False
         subject = cl.subject
         # Object control: "forderte Russland auf, … zu verhandeln" hands the object to the infinitive.
         if cl.kind == "inf" and cl.subject_inherited and cl.parent is not None:
@@ -162,7 +163,8 @@ class VerbRules:
                 cands = [u for u in units if u.prep == slot]
             cands = [u for u in cands if u is not subject and not set(u.actors) & set(subject.actors)]
             if cands:
-                targets = [cands[0]]
+                # Objects: the first; prepositional targets: all ("mit X sowie mit Y").
+                targets = [cands[0]] if slot == "obj" else cands
                 break
         if not targets and "none" not in entry.target:
             return None, [], False
@@ -179,6 +181,13 @@ class VerbRules:
             actor = self.actors.get(u.actors[0])
             return self.g.resolve_der(u, actor.gender if actor else None)
         return u.case
+
+
+def _merged(units: list[Unit]) -> Unit:
+    """Several argument units read as one coordinated argument."""
+    if len(units) == 1:
+        return units[0]
+    return Unit([m for u in units for m in u.mentions], units[0].start, units[-1].end, units[0].prep, units[0].case)
 
 
 def _has_noun(nouns: set[str], wanted: frozenset[str]) -> bool:

@@ -143,7 +143,7 @@ class ClauseGrammar:
                 kind = "inf"
             if kind == "main" and clauses and first == finite and finite is not None and doc[a].text == "," \
                     and clauses[-1].kind in ("main", "coord") and clauses[-1].finite is not None \
-                    and not self.lex.is_reporting_verb(doc[finite].lemma_):
+                    and self._continues_subject(doc, finite, b):
                 kind = "coord"  # "Deutschland setze … fort, unterstütze das Land …": the subject is shared
             clauses.append(Clause(a, b, kind, finite, verbs, particle, comp))
         # Parents: subordinate, relative and infinitive clauses hang off the nearest main clause.
@@ -161,6 +161,18 @@ class ClauseGrammar:
             elif cl.kind == "coord" and idx > 0:
                 cl.parent = idx - 1
         return clauses
+
+    def _continues_subject(self, doc: Doc, finite: int, end: int) -> bool:
+        """A verb-first piece after a comma shares the subject before it, unless it is the
+        inverted speech clause after a quote ("…, sagte Biden", "…, forderte der Nato-Chef")."""
+        lemma = doc[finite].lemma_
+        if lemma in self.lex.speech_verbs:
+            return False
+        if self.lex.is_reporting_verb(lemma):
+            # "…, verlangte aber von der EU …": no subject right after the verb.
+            nxt = next((doc[k] for k in range(finite + 1, end) if not doc[k].is_punct), None)
+            return nxt is not None and nxt.tag_ in ("ADV", "PTKNEG", "APPR", "APPRART", "PAV", "KON")
+        return True
 
     def _segments(self, sent: Span) -> list[tuple[int, int]]:
         """Split a sentence at punctuation and clause-level conjunctions."""
