@@ -21,7 +21,7 @@ from test_serve import KgServe, make_store
 
 from kg.store import SNAPSHOT
 
-pytestmark = pytest.mark.slow
+slow = pytest.mark.slow  # on every test that starts a server; the guard's table runs in the fast suite
 
 DEEP = "SELECT * WHERE { FILTER(" + "(" * 5000 + "1" + ")" * 5000 + ") }"
 CROSS = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
@@ -96,6 +96,7 @@ def _worker_pids(server: KgServe) -> list[int]:
 # --- SSRF: SERVICE and LOAD ------------------------------------------------------------
 
 
+@slow
 @pytest.mark.parametrize("shape", ["get", "form", "direct"])
 @pytest.mark.parametrize("service", ["SERVICE <{url}/internal> {{ ?x ?y ?secret }}",
                                      "service silent <{url}/internal> {{ ?x ?y ?secret }}",
@@ -117,6 +118,7 @@ def test_service_is_refused_and_nothing_is_fetched(server, shape, service):
     assert _ask_works(server.url)
 
 
+@slow
 def test_service_only_with_allow_service(store_dir):
     """The control: with --allow-service the same query does reach the listener (so the test above can fail)."""
     with Listener() as listener, KgServe(store_dir, "--quiet", "--allow-service") as running:
@@ -135,6 +137,7 @@ def test_service_only_with_allow_service(store_dir):
         assert _ask_works(running.url)
 
 
+@slow
 @pytest.mark.parametrize("allow_load", [False, True])
 def test_load_fetches_nothing_unless_enabled(tmp_path, allow_load):
     store = make_store(tmp_path / "store")
@@ -153,6 +156,7 @@ def test_load_fetches_nothing_unless_enabled(tmp_path, allow_load):
 # --- queries that would take the endpoint down -----------------------------------------
 
 
+@slow
 def test_runaway_queries_do_not_block_others(store_dir):
     """Five cross products past the timeout, then ASK {}: it answers, and the runaways are gone."""
     with KgServe(store_dir, "--quiet", "--timeout", "2", "--workers", "4") as running:
@@ -174,6 +178,7 @@ def test_runaway_queries_do_not_block_others(store_dir):
         assert len(_worker_pids(running)) == 4
 
 
+@slow
 def test_one_worker_survives_a_runaway(store_dir):
     with KgServe(store_dir, "--quiet", "--timeout", "1", "--workers", "1") as running:
         before = _worker_pids(running)
@@ -182,6 +187,7 @@ def test_one_worker_survives_a_runaway(store_dir):
         assert _worker_pids(running) != before  # the runaway's worker was replaced
 
 
+@slow
 def test_order_by_on_a_cross_product_is_bounded_in_memory(store_dir):
     sort = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } ORDER BY ?c ?f ?i"
     with KgServe(store_dir, "--quiet", "--timeout", "120", "--query-memory", "256") as running:
@@ -193,6 +199,7 @@ def test_order_by_on_a_cross_product_is_bounded_in_memory(store_dir):
         assert _ask_works(running.url)
 
 
+@slow
 @pytest.mark.parametrize("where", ["serve", "query-store", "query-file"])
 def test_deeply_nested_query_is_refused_before_parsing(server, store_dir, tmp_path, where):
     if where == "serve":
@@ -218,6 +225,7 @@ def test_deeply_nested_query_is_refused_before_parsing(server, store_dir, tmp_pa
         "kg: error: query nested too deeply: depth 5002 (limit 128); Oxigraph's parser would overflow its stack"]
 
 
+@slow
 def test_query_size_is_bounded(server):
     big = "ASK { FILTER(" + " || ".join(["true"] * 120_000) + ") }"
     response = httpx.post(server.url, content=big.encode(), headers={"Content-Type": "application/sparql-query"})
@@ -234,6 +242,7 @@ def _threads(pid: int) -> int:
     raise AssertionError("no thread count")
 
 
+@slow
 def test_a_thousand_idle_sockets_hold_no_threads(store_dir):
     with KgServe(store_dir, "--quiet") as running:
         port = int(running.base.rsplit(":", 1)[1])
@@ -251,6 +260,7 @@ def test_a_thousand_idle_sockets_hold_no_threads(store_dir):
         assert _ask_works(running.url)
 
 
+@slow
 def test_idle_connections_are_closed(store_dir):
     with KgServe(store_dir, "--quiet", "--idle-timeout", "1") as running:
         port = int(running.base.rsplit(":", 1)[1])
@@ -270,6 +280,7 @@ def test_idle_connections_are_closed(store_dir):
 # --- DNS rebinding, cross-site requests --------------------------------------------------
 
 
+@slow
 @pytest.mark.parametrize(("host", "status"), [("evil.example", 403), ("evil.example:{port}", 403),
                                                ("127.0.0.1:{port}", 200), ("localhost:{port}", 200),
                                                ("[::1]:{port}", 200), ("kg.example:{port}", 200)])
@@ -289,6 +300,7 @@ def _snapshot_digest(store: Path) -> str:
     return hashlib.sha256((store / SNAPSHOT).read_bytes()).hexdigest()
 
 
+@slow
 @pytest.mark.parametrize(("headers", "body", "status"), [
     # The issue's attack: an auto-submitted HTML form from another site.
     ({"Content-Type": "application/x-www-form-urlencoded", "Origin": "http://evil.example"},
@@ -313,6 +325,7 @@ def test_cross_site_update_is_refused_and_the_store_unchanged(tmp_path, headers,
     assert _snapshot_digest(store) == before  # nothing was written to disk
 
 
+@slow
 def test_update_token(tmp_path):
     store = make_store(tmp_path / "store")
     with KgServe(store, "--quiet", "--allow-update", "--update-token", "s3cret") as running:
@@ -326,6 +339,7 @@ def test_update_token(tmp_path):
         assert good.status_code == 204, good.text
 
 
+@slow
 @pytest.mark.parametrize("method", ["PUT", "DELETE", "PATCH", "TRACE", "FOO"])
 @pytest.mark.parametrize("path", ["/sparql", "/query", "/store?default"])
 def test_other_methods_get_plain_405(server, method, path):
@@ -348,6 +362,7 @@ def _gone(pid: int) -> bool:
     return state == "Z"
 
 
+@slow
 def test_killing_the_server_ends_a_running_query(store_dir):
     """kill -9 of kg serve leaves no loader and no runaway worker behind."""
     import os
@@ -377,3 +392,55 @@ def test_killing_the_server_ends_a_running_query(store_dir):
         assert _gone(zygote) and _gone(worker)
     finally:
         running.__exit__()
+
+
+# --- the guard itself (no server: fast suite) -------------------------------------------------
+
+
+@pytest.mark.parametrize(("text", "depth", "service", "load"), [
+    ("SELECT * WHERE { SERVICE <http://x/> { ?s ?p ?o } }", 2, True, False),
+    ("select * { service<http://x/>{} }", 2, True, False),
+    ("SELECT * { OPTIONAL { SERVICE SILENT ?endpoint { ?s ?p ?o } } }", 3, True, False),
+    ("LOAD <http://a/> INTO GRAPH <http://g/>", 0, False, True),
+    ("load silent <http://a/>", 0, False, True),
+    # Not keywords: variables, prefixed names, strings, IRIs, comments, language tags.
+    ("SELECT ?service ?load WHERE { ?s ex:SERVICE ex:a.load }", 1, False, False),
+    ('SELECT * { ?s ?p "SERVICE <http://x/> LOAD" }', 1, False, False),
+    ("SELECT * { ?s ?p '''multi\nline SERVICE''' }", 1, False, False),
+    ('SELECT * { ?s ?p "say \\"SERVICE\\"" }', 1, False, False),
+    ("SELECT * { ?s <http://x/SERVICE> ?o } # SERVICE <http://x/>\n", 1, False, False),
+    ('SELECT * { ?s ?p "x"@service }', 1, False, False),
+    ("ASK { FILTER(?x < 3 && ?y > 2) }", 2, False, False),
+    ("ASK { FILTER(" + "(" * 300 + "1" + ")" * 300 + ") }", 302, False, False),
+    ("ASK { FILTER(" + "!" * 300 + "true) }", 300, False, False),
+    ("SELECT * " + "{" * 50 + "}" * 50, 50, False, False),
+])
+def test_guard_scan(text, depth, service, load):
+    from kg.sparql_guard import scan
+
+    shape = scan(text)
+    assert (shape.depth, shape.service, shape.load) == (depth, service, load)
+
+
+@pytest.mark.parametrize(("text", "options", "message"), [
+    (DEEP, {}, "nested too deeply: depth 5002 (limit 128)"),
+    ("ASK { FILTER(" + "-" * 1000 + "1) }", {}, "nested too deeply"),
+    ("ASK {} #" + "x" * 600_000, {}, "query too large"),
+    ("SELECT * { SERVICE <http://127.0.0.1:1/> { ?s ?p ?o } }", {"allow_service": False}, "SERVICE is disabled"),
+    ("LOAD <http://127.0.0.1:1/>", {"allow_load": False}, "LOAD is disabled"),
+])
+def test_guard_refuses(text, options, message):
+    from kg.errors import QueryError
+    from kg.sparql_guard import check
+
+    with pytest.raises(QueryError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        check(text, **options)
+
+
+def test_guard_passes_ordinary_queries():
+    from kg.server import EXAMPLE_QUERIES
+    from kg.sparql_guard import check
+
+    for _, query in EXAMPLE_QUERIES:
+        assert check(query, allow_service=False, allow_load=False).depth <= 4
+    assert check("SELECT * { SERVICE <http://x/> { ?s ?p ?o } }").service  # allowed by default (kg query)
