@@ -57,6 +57,9 @@ def stts(tag: str) -> str:
     return tag
 
 
+_NAME_TAGS = ("NE", "FM")  # tags whose lemma is the token's text
+
+
 class SentenceCache:
     """Tag cache: sentences and word-form analyses, dicts in memory, optional SQLite file on disk."""
 
@@ -226,7 +229,7 @@ class HantaTagger:
         if not self.memo:
             return [[lemma, stts(tag)] for _, lemma, tag in tagger.tag_sent(words, taglevel=1)]
         try:
-            return [[lemma, stts(tag)] for _, lemma, tag in tagger.tag_sent(words, taglevel=1)]
+            return self._tag_sent(words)
         except (KeyError, IndexError, ValueError):
             # HanTa's Viterbi fails when no tag sequence survives (e.g. thousands of quotation
             # marks): tag such a window word by word, and a word HanTa cannot tag as XY.
@@ -237,6 +240,17 @@ class HantaTagger:
                 except (KeyError, IndexError, ValueError):
                     out.append([word, "XY"])
             return out
+
+    def _tag_sent(self, words: list[str]) -> list[list[str]]:
+        """HanTa's tag_sent(taglevel=1), without the lemma analysis of names (NE, FM): their
+        lemma is the word as written (see __call__), so HanTa's would be thrown away."""
+        tagger = self.tagger
+        int2tag = tagger.int2tag
+        out = []
+        for word, tag in zip(words, tagger.tag_sent_viterbi(words, True)):
+            name = stts(int2tag[tag])
+            out.append([word if name in _NAME_TAGS else tagger._analyze(word, tag, taglevel=1)[0], name])
+        return out
 
     def __call__(self, doc: Doc) -> Doc:
         for sent in doc.sents:
@@ -256,7 +270,7 @@ class HantaTagger:
                 tok.tag_ = tag
                 tok.pos_ = STTS_TO_UPOS.get(tag, "X")
                 # HanTa lower-cases inner parts of hyphenated names ("Saudi-arabien"): keep names as written.
-                tok.lemma_ = tok.text if tag in ("NE", "FM") else lemma
+                tok.lemma_ = tok.text if tag in _NAME_TAGS else lemma
         for tok in doc:
             if tok.is_space:
                 tok.tag_, tok.pos_ = "_SP", "SPACE"
