@@ -63,4 +63,14 @@ class Extractor(VerbRules, NounRules, ModalityRules, AttributionRules, PlaceTime
                              for f in self._verb_statements(doc, sent, clauses, idx, source))
                 found.extend(replace(f, lemma=doc[f.tokens[0]].lemma_.split("-")[-1], tense=tense)
                              for f in self._noun_statements(doc, sent, clauses, idx, sent_mentions, source))
-        return dedupe(found)
+        return [f for f in dedupe(found) if self._political(f)]
+
+    def _political(self, f: Found) -> bool:
+        """A person kg knows nothing of (no gazetteer entry, no role: "Kapitän Gündoğan", a
+        footballer) only counts in a statement with a known actor on the other side."""
+        def unknown(key: str | None) -> bool:
+            actor = self.actors.get(key) if key else None
+            return actor is not None and actor.kind == "person" and not actor.role and not actor.wikidata
+        if unknown(f.agent):
+            return f.target is not None and not unknown(f.target)
+        return not unknown(f.target)

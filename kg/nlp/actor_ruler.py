@@ -22,6 +22,7 @@ _ADJ_ENDINGS = ("", "e", "en", "er", "es", "em")
 NAME_PARTICLES = {"bin", "ibn", "bint", "al", "el", "von", "van", "der", "de", "da", "di", "du", "del", "la", "le", "dos", "das"}
 _GENITIVE_ENDINGS = ("s", "es", "'", "’")
 _NAME_TAGS = {"NE", "NN", "FM", "ADJA", "ADJD", "XY"}
+_NAME_CONTINUATION_TAGS = {"PTKVZ", "ADV", "VVFIN", "VVINF", "VVPP", "APPR", "KON"}
 _ENT_LABEL = {"person": "PER", "state": "GPE", "organization": "ORG", "place": "LOC"}
 _PRIORITY = {"name": 5, "governmental": 6, "role_person": 5, "metonym": 4, "capital": 4, "place": 3,
              "compound": 4, "model_person": 2, "model_org": 2, "ne_person": 1, "adjective": 0}
@@ -291,7 +292,9 @@ class ActorRuler:
                         names.append(t.text)  # "Tamim bin Hamad", "Ursula von der Leyen"
                         j += 1
                         continue
-                    if not (t.text[:1].isupper() and t.tag_ in _NAME_TAGS and t.text.replace("-", "").replace("'", "").isalpha()):
+                    # HanTa may tag a later name part as a particle or verb ("Ishaq Dar/PTKVZ").
+                    tags = _NAME_TAGS | _NAME_CONTINUATION_TAGS if names else _NAME_TAGS
+                    if not (t.text[:1].isupper() and t.tag_ in tags and t.text.replace("-", "").replace("'", "").isalpha()):
                         break
                     if t.text in self.time_words or self._match_surface(doc, j, end) or self.role_of(t.text)[0]:
                         break

@@ -29,6 +29,8 @@ class _Entry:
     sentence: int
     token: int
     subject: bool
+    coordinated_with_next: bool = False  # "A, B und C": the next mention belongs to the same list
+    end_token: int = 0
 
 
 class Coref:
@@ -56,6 +58,7 @@ class Coref:
         self.nominative_pronouns = frozenset(lex.grammar["case"]["nominative_pronouns"])
         self.gaz = gazetteer or load_gazetteer()
         self._ruler: ActorRuler | None = None
+        self._doc: Doc | None = None  # the doc being resolved (for the gaps between mentions)
 
     @property
     def ruler(self) -> ActorRuler:
@@ -65,6 +68,7 @@ class Coref:
 
     def __call__(self, doc: Doc) -> Doc:
         ensure_extensions()
+        self._doc = doc
         mentions = mentions_of(doc)
         actors = actors_of(doc)
         history: list[_Entry] = []
@@ -97,7 +101,29 @@ class Coref:
             added.extend(new_here)
         mentions.extend(added)
         mentions.sort(key=lambda m: (m.start, m.end))
+        self._doc = None
         return doc
+
+    def _coordinated_run(self, history, before: int, s_idx: int, kind: str, count: int, role_filter, actors):
+        """"Deutschland, Frankreich und Großbritannien … Die drei Staaten": the last coordination
+        of exactly `count` actors of the kind wins over the last `count` single mentions."""
+        entries = [e for e in history if e.token < before and s_idx - e.sentence <= self.max_description_sentences]
+        runs: list[list[_Entry]] = []
+        for e in entries:
+            if runs and runs[-1][-1].coordinated_with_next and runs[-1][-1].sentence == e.sentence:
+                runs[-1].append(e)
+            else:
+                runs.append([e])
+        for run in reversed(runs):
+            keys = list(dict.fromkeys(e.key for e in run))
+            kinds = {e.kind for e in run}
+            if len(keys) != count or len(kinds) != 1 or (kind != "any" and kinds != {kind}):
+                continue
+            if role_filter and not all((a := actors.get(k)) is not None and a.role and self._same_office(role_filter, a.role)
+                                       for k in keys):
+                continue
+            return tuple(keys)
+        return None
 
     def _es_can_refer(self, doc, tok) -> bool:
         """"es" names a state or organisation only next to a verb of one of the relations."""
@@ -167,12 +193,20 @@ class Coref:
         return tuple(chosen.actors)
 
     def _remember(self, history, actors, m: TokenMention, s_idx: int, subject: bool) -> None:
+        doc_tokens = self._doc
+        if history and doc_tokens is not None:
+            last = history[-1]
+            gap = doc_tokens[last.end_token:m.start] if last.end_token <= m.start else None
+            if gap is not None and 0 < len(gap) <= 2 and all(t.lower_ in self.grammar.unit_joiners for t in gap):
+                last.coordinated_with_next = True
         for key in m.actors:
             actor = actors.get(key)
             if actor is None:
                 continue
+            if len(m.actors) > 1 and history and history[-1].token == m.start:
+                history[-1].coordinated_with_next = True  # the actors of one group mention form a list
             history.append(_Entry(key, actor.kind, actor.gender or ("f" if actor.kind == "organization" else "n"),
-                                  s_idx, m.start, subject))
+                                  s_idx, m.start, subject, end_token=m.end))
 
     def _candidates(self, history, s_idx, exclude: set[str]):
         return [e for e in history if s_idx - e.sentence <= self.max_sentences and e.key not in exclude]
@@ -231,6 +265,11 @@ class Coref:
             else:
                 kind = None
             if kind:
+                run = self._coordinated_run(history, tok.i, s_idx, kind, count, role_filter, actors)
+                if run:
+                    start = tok.i - 1 if tok.i > 0 and doc[tok.i - 1].lower_ in self.definite else tok.i
+                    end = tok.i + 1 if noun.tag_ in ("VVFIN", "VAFIN", "VMFIN", "ADV", "PTKNEG") else tok.i + 2
+                    return TokenMention(start, end, run, "group", confidence=0.8)
                 keys: list[str] = []
                 for e in reversed(history):
                     if s_idx - e.sentence > self.max_description_sentences:
