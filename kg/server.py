@@ -912,6 +912,7 @@ class Handler(BaseHTTPRequestHandler):
 
     server_version = "kg-sparql/0.2"
     protocol_version = "HTTP/1.1"
+    default_request_version = "HTTP/1.0"  # errors for unparsable request lines get a status line too
     endpoint: Endpoint  # set on the subclass made by make_server
     quiet = False
 
@@ -935,7 +936,8 @@ class Handler(BaseHTTPRequestHandler):
             pass
 
     def _cors(self) -> None:
-        origin = self.headers.get("Origin") if self.headers else None
+        headers = getattr(self, "headers", None)  # unset when the request line itself was bad
+        origin = headers.get("Origin") if headers else None
         allowed = self.endpoint.settings.cors_origins
         if "*" in allowed:
             self.send_header("Access-Control-Allow-Origin", "*")

@@ -444,3 +444,24 @@ def test_guard_passes_ordinary_queries():
     for _, query in EXAMPLE_QUERIES:
         assert check(query, allow_service=False, allow_load=False).depth <= 4
     assert check("SELECT * { SERVICE <http://x/> { ?s ?p ?o } }").service  # allowed by default (kg query)
+
+
+@slow
+@pytest.mark.parametrize(("raw", "status"), [
+    (b"GARBAGE\r\n\r\n", 400),
+    (b"GET / HTTP/9.9\r\n\r\n", 505),
+    (b"GET / HTTP/1.1\r\nX: " + b"a" * 70_000 + b"\r\n\r\n", 431),
+    (b"GET /" + b"a" * 70_000 + b" HTTP/1.1\r\n\r\n", 414),
+    (b"POST /sparql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/sparql-query\r\n\r\nASK {}", 411),
+])
+def test_malformed_requests_get_plain_text_errors(server, raw, status):
+    port = int(server.base.rsplit(":", 1)[1])
+    with socket.create_connection(("127.0.0.1", port), timeout=20) as conn:
+        conn.sendall(raw)
+        data = b""
+        while chunk := conn.recv(65536):
+            data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    assert head.startswith(f"HTTP/1.1 {status} ".encode()) or head.startswith(f"HTTP/1.0 {status} ".encode()), head
+    assert b"text/plain" in head and b"<html" not in body.lower()
+    assert _ask_works(server.url)
