@@ -302,14 +302,15 @@ _GRAMMAR_SCHEMA = {
                  "possible_adjectives", "planned_noun_adj", "possible_noun_adj", "future_auxiliary",
                  "purpose_complementizers"},
     "voice": {"recipient_auxiliaries", "passive_auxiliary", "agent_prepositions"},
-    "participation": {"adjunct_prepositions", "blocking_nouns"},
+    "participation": {"adjunct_prepositions", "blocking_nouns", "object_partner_nouns"},
     "attribution": {"speech_verbs", "quote_verbs", "prepositions", "postpositions", "source_nouns"},
     "time": {"nouns", "weekdays", "months", "relative", "openers"},
     "sentences": {"abbreviations"},
     "pronouns": None,  # pronoun -> [number, gender]
     "clauses": {"coordinators", "unit_joiners", "shared_preposition_joiners", "relative_pronouns",
-                "object_control", "reciprocal"},
-    "case": {"accusative", "dative", "genitive", "ambiguous_der", "nominative_pronouns", "definite"},
+                "object_control", "reciprocal", "adverbial_relatives", "content_complementizers"},
+    "case": {"accusative", "dative", "genitive", "genitive_articles", "dative_pronouns", "ambiguous_der",
+             "nominative_pronouns", "definite"},
     "prepositions": None,  # contracted preposition -> preposition
     "web": {"debris_lines", "dateline"},
 }
@@ -317,7 +318,7 @@ _ROLES_SCHEMA = {
     "roles": {"nouns", "suffixes", "not_roles"},
     "groups": {"person_plural", "state_plural", "any_plural", "generic_person_plural", "quantifiers", "counts",
                "state_descriptions"},
-    "offices": None, "governmental": {"nouns"}, "descriptions": None,
+    "offices": None, "governmental": {"nouns", "feminine_endings"}, "descriptions": None,
 }
 
 

@@ -127,10 +127,6 @@ KNOWN_GAPS = [
                  {("supports", "org/g7", "state/ua", "asserted")},
                  marks=pytest.mark.xfail(reason="an organisation as the first part of a compound "
                                                 "('G7-Staaten') is not read as the actor", strict=True)),
-    pytest.param("Indien wies Berichte zurück, wonach es Pakistan gewarnt habe.",
-                 {("warns", "state/in", "state/pk", "negated")},
-                 marks=pytest.mark.xfail(reason="a denied report introduced by 'wonach' is not read as negation",
-                                         strict=True)),
 ]
 
 

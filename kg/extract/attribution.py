@@ -25,7 +25,7 @@ class AttributionRules:
         cl = clauses[idx]
         if cl.parent is None or cl.kind not in ("inf", "sub"):
             return False
-        if cl.kind == "sub" and cl.complementizer not in ("dass", "ob"):
+        if cl.kind == "sub" and cl.complementizer not in self.g.content_complementizers:
             return False
         _, lemma = self.g.content_verb(doc, clauses[cl.parent])
         return any(e.relation in ("warns", "demands") for e in self.lex.verbs.get(lemma or "", []))
@@ -61,7 +61,7 @@ class AttributionRules:
                 return other.subject.actors[0]
             return None
 
-        if cl.parent is not None and cl.kind == "sub" and cl.complementizer in ("dass", "ob"):
+        if cl.parent is not None and cl.kind == "sub" and cl.complementizer in self.g.content_complementizers:
             return speaker(clauses[cl.parent])
         if cl.kind == "main" and idx > 0 and clauses[idx - 1].kind == "main":
             prev = clauses[idx - 1]

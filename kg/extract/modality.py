@@ -75,9 +75,9 @@ class ModalityRules:
                 planned |= gov == "planned"
             if cl.kind == "inf" and self._has_negation(doc, parent) and cl.complementizer is None:
                 return "negated"
-            if cl.kind == "sub" and cl.complementizer == "dass" and gov == "negated":
+            if cl.kind == "sub" and cl.complementizer in self.g.content_complementizers and gov == "negated":
                 return "negated"  # "Der Kreml dementierte, dass Putin Trump getroffen habe"
-            if cl.kind == "sub" and cl.complementizer == "dass" and any(
+            if cl.kind == "sub" and cl.complementizer in self.g.content_complementizers and any(
                     doc[k].lower_ in self.possible_adjectives for k in range(parent.start, parent.end)):
                 possible = True
             if cl.kind == "inf" and any(doc[k].lower_ in self.possible_forms for k in parent.verbs):

@@ -19,6 +19,7 @@ class NounRules:
         p = grammar["participation"]
         self.adjunct_preps = frozenset(p["adjunct_prepositions"])
         self.non_participation = frozenset(p["blocking_nouns"])
+        self.object_partner_nouns = frozenset(p["object_partner_nouns"])
 
     def _relative_light_verb(self, doc, sent, clauses, idx, source) -> list[Found]:
         """"Das Telefonat, das Merz am Montag mit Erdoğan führte": a trigger noun, then a relative
@@ -115,7 +116,7 @@ class NounRules:
         if pair is None and not targets and trig.relation == "meets" and after_gen and len(after_gen[0].actors) >= 2:
             pair = tuple(after_gen[0].actors)  # "das Treffen von Macron und Scholz"
             agent_unit = after_gen[0]
-        if pair is None and not targets and trig.relation == "meets" and adjunct and prep_before in ("in", "bei", "während") \
+        if pair is None and not targets and trig.relation == "meets" and adjunct and doc[k].text in self.object_partner_nouns \
                 and subject is not None and len(subject.actors) == 1:
             # "In einem Telefonat rief Steinmeier Lawrow auf, …": the other party is the object.
             obj = next((u for u in cl.units if u.core and u is not subject and u.case in ("acc", "dat", None)

@@ -95,7 +95,7 @@ class VerbRules:
                 # "Peking fordere, dass Manila die Manöver beende": the addressee is the subject of
                 # the demanded content.
                 content = next((c for c in clauses[idx + 1:] if c.parent == idx and c.kind == "sub"
-                                and c.complementizer == "dass"), None)
+                                and c.complementizer in self.g.content_complementizers), None)
                 if content is not None and content.subject is not None and not content.subject_inherited:
                     target_units = [content.subject]
             targets = [k for u in target_units for k in u.actors] or ([None] if "none" in entry.target else [])
@@ -121,7 +121,8 @@ class VerbRules:
         if passive:
             agent = next((u for u in cl.units if u.prep in self.g.agent_preps), None)
             patient = next((u for u in cl.units if u.core and u is not agent), None) or (
-                cl.subject if cl.subject is not None and cl.subject is not agent and not cl.subject_inherited else None)
+                cl.subject if cl.subject is not None and cl.subject is not agent
+                and (not cl.subject_inherited or cl.kind == "rel") else None)  # "Selenskyj, der von Trump empfangen wird"
             if agent is None:
                 return None, [], True
             return agent, [patient] if patient is not None and "obj" in entry.target else [], True

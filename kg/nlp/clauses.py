@@ -105,9 +105,13 @@ class ClauseGrammar:
         self.relative_pronouns = frozenset(c["relative_pronouns"])
         self.object_control = frozenset(c["object_control"])
         self.reciprocal = frozenset(c["reciprocal"])
+        self.adverbial_relatives = frozenset(c["adverbial_relatives"])
+        self.content_complementizers = frozenset(c["content_complementizers"])
         self.accusative = frozenset(case["accusative"])
         self.dative = frozenset(case["dative"])
         self.genitive = frozenset(case["genitive"])
+        self.genitive_articles = frozenset(case["genitive_articles"])
+        self.dative_pronouns = frozenset(case["dative_pronouns"])
         self.ambiguous_der = case["ambiguous_der"]
         self.nominative_pronouns = frozenset(case["nominative_pronouns"])
         self.contracted = dict(g["prepositions"])
@@ -132,7 +136,9 @@ class ClauseGrammar:
                     kind, comp = "inf", doc[first].lower_  # "um … zu", "ohne … zu": subject control
                 elif ftag in ("KOUS", "KOUI"):
                     kind, comp = "sub", doc[first].lower_
-                elif ftag in ("PRELS", "PRELAT", "PWAV", "PWS") or (
+                elif ftag == "PWAV" and finite is not None and doc[first].lower_ in self.adverbial_relatives:
+                    kind, comp = "sub", doc[first].lower_  # "…, wo ihn Macron empfangen wird": own subject
+                elif ftag in ("PRELS", "PRELAT", "PWS") or (
                         ftag in ("APPR", "APPRART") and nxt is not None and nxt.tag_ in ("PRELS", "PRELAT", "PWS")) \
                         or self.looks_relative(doc, a, b):
                     kind = "rel"
@@ -305,6 +311,13 @@ class ClauseGrammar:
             j = k - 1
             if j > lo and doc[j].tag_ == "NE" and doc[j].text.endswith("s") and is_role(doc[j - 1].text):
                 j -= 1  # "der Präsident Brasiliens, Lula"
+            elif j > lo and doc[j].tag_ in ("NE", "NN"):
+                # "den Vorsitzenden der oppositionellen CHP, Özgür Özel": a genitive phrase after the role
+                g = j
+                while g > lo and g > j - 4 and doc[g].tag_ in ("NE", "NN", "ADJA"):
+                    g -= 1
+                if g > lo and doc[g].lower_ in self.genitive_articles and is_role(doc[g - 1].text):
+                    j = g - 1
             if doc[j].tag_ == "NN" and is_role(doc[j].text):
                 k = j
         if appositive and k >= lo and doc[k].tag_ == "NN" and is_role(doc[k].text):
@@ -355,7 +368,7 @@ class ClauseGrammar:
         first = doc[start].lower_
         if first in self.accusative:
             return "acc"
-        if first in self.dative:
+        if first in self.dative or (doc[start].tag_ == "PPER" and first in self.dative_pronouns):
             return "dat"
         if first in self.nominative_pronouns:
             return "nom"

@@ -55,6 +55,7 @@ class Coref:
         self.lex = lex
         self.definite = frozenset(lex.grammar["case"]["definite"])
         self.quote_verbs = frozenset(lex.grammar["attribution"]["quote_verbs"])
+        self.feminine_endings = tuple(lex.roles["governmental"]["feminine_endings"])
         self.nominative_pronouns = frozenset(lex.grammar["case"]["nominative_pronouns"])
         self.gaz = gazetteer or load_gazetteer()
         self._ruler: ActorRuler | None = None
@@ -205,8 +206,11 @@ class Coref:
                 continue
             if len(m.actors) > 1 and history and history[-1].token == m.start:
                 history[-1].coordinated_with_next = True  # the actors of one group mention form a list
-            history.append(_Entry(key, actor.kind, actor.gender or ("f" if actor.kind == "organization" else "n"),
-                                  s_idx, m.start, subject, end_token=m.end))
+            gender = actor.gender or ("f" if actor.kind == "organization" else "n")
+            if m.how == "governmental" and self._doc is not None and \
+                    self._doc[m.end - 1].text.endswith(self.feminine_endings):
+                gender = "f"  # "die indische Regierung … sie"
+            history.append(_Entry(key, actor.kind, gender, s_idx, m.start, subject, end_token=m.end))
 
     def _candidates(self, history, s_idx, exclude: set[str]):
         return [e for e in history if s_idx - e.sentence <= self.max_sentences and e.key not in exclude]
@@ -250,15 +254,16 @@ class Coref:
         # -- groups: "die beiden Präsidenten", "beide Länder", "die vier Staaten", "beide Minister"
         if word in self.quantifiers and tok.i + 1 < len(doc):
             noun = doc[tok.i + 1]
+            noun_word = noun.text.rsplit("-", 1)[-1]  # "die beiden EU-Spitzen"
             count = self.counts.get(word, 2)
             role_filter = None
-            if noun.text in self.any_plural:
+            if noun_word in self.any_plural:
                 kind = "any"  # "beide Seiten": the last two persons, or the last two states
             elif self.lex.is_role(noun.text) and noun.text not in self.generic_person_plural:
                 kind, role_filter = "person", noun.text  # "beide Minister", "die drei Außenminister"
-            elif noun.text in self.person_plural:
+            elif noun_word in self.person_plural:
                 kind = "person"
-            elif noun.text in self.state_plural:
+            elif noun_word in self.state_plural:
                 kind = "state"
             elif word in ("beide", "beiden") and noun.tag_ in ("VVFIN", "VAFIN", "VMFIN", "ADV", "PTKNEG"):
                 kind = "person"  # "Bei dem Telefonat hätten beide …": the two persons just named
@@ -292,6 +297,19 @@ class Coref:
                     start = tok.i - 1 if tok.i > 0 and doc[tok.i - 1].lower_ in self.definite else tok.i
                     end = tok.i + 1 if noun.tag_ in ("VVFIN", "VAFIN", "VMFIN", "ADV", "PTKNEG") else tok.i + 2
                     return TokenMention(start, end, tuple(reversed(keys)), "group", confidence=0.8)
+            return None
+        # -- "sein Land", "ihr Land": the country of the person the possessive points to
+        if tok.text in self.state_descriptions and tok.i > 0 and doc[tok.i - 1].tag_ == "PPOSAT" \
+                and doc[tok.i - 1].lower_[:3] in ("sei", "ihr"):
+            gender = "m" if doc[tok.i - 1].lower_.startswith("sei") else "f"
+            for e in reversed(history):
+                if s_idx - e.sentence > self.max_sentences:
+                    break
+                actor = actors.get(e.key)
+                if e.kind == "person" and e.gender == gender and actor is not None \
+                        and actor.country and actor.country.startswith("state/"):
+                    actors.setdefault(actor.country, self.gaz.actors.get(actor.country))
+                    return TokenMention(tok.i - 1, tok.i + 1, (actor.country,), "description", confidence=0.7)
             return None
         # -- "das Land", "des Landes": the state last named before, not one of this clause's arguments
         if tok.text in self.state_descriptions and tok.i > 0 and doc[tok.i - 1].lower_ in self.definite:
