@@ -73,6 +73,26 @@ def _country_key(value: str) -> str | None:
     return value if "/" in value else f"state/{value.lower()}"
 
 
+_SURNAME_SKIP = {"Jr.", "Sr.", "II.", "III.", "VI.", "XIV."}
+
+
+def _add_surnames(gaz: Gazetteer) -> None:
+    """A person's surname alone names them ("Sánchez", "Costa") when no other person's name
+    contains that word and it is no other surface: news refers to persons by surname."""
+    counts: dict[str, int] = {}
+    persons = [a for a in gaz.actors.values() if a.kind == "person"]
+    for actor in persons:
+        for word in {w for name in (actor.label, *actor.aliases) for w in name.split()}:
+            counts[word] = counts.get(word, 0) + 1
+    for actor in persons:
+        words = actor.label.split()
+        if len(words) < 2:
+            continue
+        surname = words[-2] if words[-1] in _SURNAME_SKIP else words[-1]
+        if len(surname) >= 4 and surname[:1].isupper() and counts.get(surname) == 1 and surname not in gaz.surfaces:
+            gaz.add_surface(Surface(surname, actor.key, "name"))
+
+
 @cache
 def load_gazetteer(directory: str | None = None) -> Gazetteer:
     """Load all gazetteer CSVs (cached per folder)."""
@@ -124,6 +144,8 @@ def load_gazetteer(directory: str | None = None) -> Gazetteer:
         )
         for text in [row["label"], *variants]:
             gaz.add_surface(Surface(text, key, "name"))
+
+    _add_surnames(gaz)
 
     places = folder / "places.csv"
     if places.exists():

@@ -395,6 +395,8 @@ class ClauseGrammar:
                 joined = bool(gap) and all(t.lower_ in self.unit_joiners or t.tag_ in JOIN_GAP_TAGS
                                            or t.i in possessor_tokens for t in gap) \
                     and any(t.lower_ in self.unit_joiners for t in gap) and len(gap) <= 6
+                if joined and self._opens_apposition(doc, last, gap, m):
+                    joined = False  # "der Generalsekretär der Nato, Mark Rutte": no list
                 if joined and m.genitive == last.mentions[-1].genitive and (
                         not m.genitive or all(t.lower_ in self.unit_joiners for t in gap)):
                     # "Deutschlands, Frankreichs und Großbritanniens": genitives coordinate too.
@@ -423,6 +425,16 @@ class ClauseGrammar:
             if u.case is None:
                 u.case = cue
         return units
+
+    def _opens_apposition(self, doc: Doc, last: Unit, gap, m: TokenMention) -> bool:
+        """A comma after the genitive attribute of a role noun, then a person: an apposition."""
+        if len(gap) != 1 or gap[0].text != "," or not m.actors or not m.actors[0].startswith("person/"):
+            return False
+        k = last.start - 1
+        while k > 0 and doc[k].tag_ in ("ADJA", "ADJD"):
+            k -= 1
+        return k > 0 and doc[k].lower_ in self.genitive_articles and doc[k - 1].tag_ == "NN" \
+            and self.lex.is_role(doc[k - 1].text)
 
     def _subject(self, doc: Doc, cl: Clause) -> Unit | None:
         cores = [u for u in cl.units if u.core and u.case not in ("acc", "dat", "gen")]
