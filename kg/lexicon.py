@@ -308,7 +308,8 @@ _GRAMMAR_SCHEMA = {
     "sentences": {"abbreviations"},
     "pronouns": None,  # pronoun -> [number, gender]
     "clauses": {"coordinators", "unit_joiners", "shared_preposition_joiners", "relative_pronouns",
-                "object_control", "reciprocal", "adverbial_relatives", "content_complementizers"},
+                "object_control", "reciprocal", "adverbial_relatives", "content_complementizers",
+                "infinitive_complementizers", "preposition_like_conjunctions"},
     "case": {"accusative", "dative", "genitive", "genitive_articles", "dative_pronouns", "ambiguous_der",
              "nominative_pronouns", "definite"},
     "prepositions": None,  # contracted preposition -> preposition

@@ -54,7 +54,8 @@ class ModalityRules:
         if self.future_aux in auxes and not self.g.is_passive(doc, cl) and any(doc[k].tag_ in ("VVINF", "VAINF", "VMINF") for k in cl.verbs):
             planned = True
         if finite is not None and finite.lemma_ == self.future_aux and not self.g.is_passive(doc, cl) and any(
-                doc[k].tag_ == "VVINF" or (doc[k].tag_ == "VVPP" and doc[k].text == doc[k].lemma_) for k in cl.verbs):
+                doc[k].tag_ == "VVINF" or (doc[k].tag_ in ("VVPP", "VVFIN") and k != finite.i and doc[k].text == doc[k].lemma_)
+                for k in cl.verbs):
             planned = True  # future: "wird … treffen", "wird … empfangen"
         if any(t.lower_ in self.planned_adverbs for t in words) and finite is not None and finite.tag_ in FINITE:
             planned = True

@@ -185,6 +185,6 @@ class NounRules:
         j = k - 1
         while j >= lo and doc[j].tag_ in ("ART", "ADJA", "ADJD", "PPOSAT", "PIAT", "CARD", "ADV"):
             j -= 1
-        if j >= lo and doc[j].tag_ in ("APPR", "APPRART"):
+        if j >= lo and self.g.is_preposition(doc[j]):
             return self.g.prep_lemma(doc[j]), j
         return None, None

@@ -106,6 +106,8 @@ class ClauseGrammar:
         self.object_control = frozenset(c["object_control"])
         self.reciprocal = frozenset(c["reciprocal"])
         self.adverbial_relatives = frozenset(c["adverbial_relatives"])
+        self.infinitive_complementizers = frozenset(c["infinitive_complementizers"])
+        self.preposition_like = frozenset(c["preposition_like_conjunctions"])
         self.content_complementizers = frozenset(c["content_complementizers"])
         self.accusative = frozenset(case["accusative"])
         self.dative = frozenset(case["dative"])
@@ -129,10 +131,14 @@ class ClauseGrammar:
             finite = next((k for k in verbs if doc[k].tag_ in FINITE), None)
             particle = next((k for k in range(a, b) if doc[k].tag_ == "PTKVZ"), None)
             kind, comp = "main", None
+            has_zu = any(doc[k].tag_ in ("PTKZU", "VVIZU") for k in range(a, b))
             if first is not None:
                 ftag = doc[first].tag_
                 nxt = doc[first + 1] if first + 1 < b else None
-                if ftag == "KOUI" and finite is None:
+                if ftag == "KOUS" and doc[first].lower_ in self.preposition_like and nxt is not None \
+                        and nxt.tag_ in ("ART", "PPOSAT", "PDAT"):
+                    ftag = "APPR"  # "Während eines Telefonats …": a preposition, not a conjunction
+                if (ftag == "KOUI" or doc[first].lower_ in self.infinitive_complementizers) and finite is None and has_zu:
                     kind, comp = "inf", doc[first].lower_  # "um … zu", "ohne … zu": subject control
                 elif ftag in ("KOUS", "KOUI"):
                     kind, comp = "sub", doc[first].lower_
@@ -144,7 +150,6 @@ class ClauseGrammar:
                     kind = "rel"
                 elif ftag == "KON" and doc[first].lower_ in self.coordinators:
                     kind, comp = "coord", doc[first].lower_
-            has_zu = any(doc[k].tag_ in ("PTKZU", "VVIZU") for k in range(a, b))
             if kind in ("main", "coord") and finite is None and has_zu:
                 kind = "inf"
             if kind == "main" and clauses and first == finite and finite is not None and doc[a].text == "," \
@@ -334,6 +339,13 @@ class ClauseGrammar:
                 break
         return k
 
+    def is_preposition(self, tok) -> bool:
+        """APPR/APPRART, or "während"/"seit" before an article (HanTa tags them as conjunctions)."""
+        if tok.tag_ in ("APPR", "APPRART"):
+            return True
+        return tok.tag_ == "KOUS" and tok.lower_ in self.preposition_like and tok.i + 1 < len(tok.doc) \
+            and tok.doc[tok.i + 1].tag_ in ("ART", "PPOSAT", "PDAT")
+
     def prep_lemma(self, tok) -> str:
         """The preposition of an APPR/APPRART token: "zum" -> "zu", "vom" -> "von"."""
         return self.contracted.get(tok.lower_, tok.lemma_.lower() or tok.lower_)
@@ -348,7 +360,7 @@ class ClauseGrammar:
                 j -= 1
             if j < k - 1 and j >= lo and doc[j].tag_ in ("APPR", "APPRART") and doc[j + 1].tag_ != "KON":
                 return self.prep_lemma(doc[j])
-        if k >= lo and doc[k].tag_ in ("APPR", "APPRART"):
+        if k >= lo and self.is_preposition(doc[k]):
             return self.prep_lemma(doc[k])
         return None
 
@@ -392,8 +404,9 @@ class ClauseGrammar:
                 last = units[-1]
                 gap = list(doc[last.end:m.start])
                 # "A und B", "A, B und C", "A und seinen ägyptischen Amtskollegen B"
-                joined = bool(gap) and all(t.lower_ in self.unit_joiners or t.tag_ in JOIN_GAP_TAGS
-                                           or t.i in possessor_tokens for t in gap) \
+                # A noun in the gap must be a role noun ("seinen Amtskollegen"), not another thing.
+                joined = bool(gap) and all(t.lower_ in self.unit_joiners or t.i in possessor_tokens or (
+                    t.tag_ in JOIN_GAP_TAGS and (t.tag_ != "NN" or self.lex.is_role(t.text))) for t in gap) \
                     and any(t.lower_ in self.unit_joiners for t in gap) and len(gap) <= 6
                 if joined and self._opens_apposition(doc, last, gap, m):
                     joined = False  # "der Generalsekretär der Nato, Mark Rutte": no list
@@ -404,11 +417,16 @@ class ClauseGrammar:
                     last.end = m.end
                     continue
             units.append(Unit([m], m.start, m.end))
+        # "ohne Selenskyj getroffen zu haben": the complementizer governs the clause, not the name.
+        lo = cl.start
+        if cl.complementizer is not None:
+            opener = first_word(doc, cl.start, cl.end)
+            lo = opener + 1 if opener is not None else cl.start
         for u in units:
             first = u.mentions[0]
             appositive = first.actors[0].startswith("person/") and not first.genitive
-            u.prep = self.governing_prep(doc, u.start, cl.start, appositive)
-            cue = self.case_cue(doc, u.start, cl.start, appositive)
+            u.prep = self.governing_prep(doc, u.start, lo, appositive)
+            cue = self.case_cue(doc, u.start, lo, appositive)
             if first.genitive:
                 nxt = doc[u.end] if u.end < cl.end else None
                 # "Putins Sprecher", "des Kremls": the phrase modifies a noun.
