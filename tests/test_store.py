@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from dataclasses import replace
@@ -22,8 +23,11 @@ from kg.store import META_GRAPH, SNAPSHOT, GraphStore
 KG = [sys.executable, "-m", "kg"]
 
 
-def run_kg(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([*KG, *args], capture_output=True, text=True, cwd=cwd, timeout=120)
+def run_kg(*args: str, cwd: Path | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
+    import os
+
+    return subprocess.run([*KG, *args], capture_output=True, text=True, cwd=cwd, timeout=120,
+                          env={**os.environ, **(env or {})})
 
 
 def second_result():
@@ -163,8 +167,8 @@ def test_writers_are_exclusive_readers_are_not(tmp_path):
     fill(directory, [make_sample_result()])
     writer = GraphStore.open(directory)
     try:
-        with pytest.raises(KgError, match="in use by another kg process"):
-            GraphStore.open(directory)
+        with pytest.raises(KgError, match="the store is busy: in use by another kg process"):
+            GraphStore.open(directory, wait=0)
         reader = GraphStore.open(directory, read_only=True)
         assert reader.documents() == {"sample": "hash-sample"}
         writer.put_document("second", "h", document_triples(second_result()))
@@ -175,11 +179,12 @@ def test_writers_are_exclusive_readers_are_not(tmp_path):
         with pytest.raises(KgError, match="read-only"):
             reader.remove_document("sample")
         # Another process is refused too (flock is per process and file).
-        result = run_kg("remove", "sample", "--store", str(directory))
+        result = run_kg("remove", "sample", "--store", str(directory), env={"KG_STORE_WAIT": "0"})
         assert result.returncode == 1
-        assert result.stderr.strip().splitlines() == [
-            f"kg: error: {directory}: the store is in use by another kg process "
-            "(build, remove or serve --allow-update); wait for it to finish"]
+        lines = result.stderr.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith(f"kg: error: {directory}: the store is busy: "
+                                                       f"in use by another kg process (pid {os.getpid()}")
+        assert lines[0].endswith("waited 0 s (set KG_STORE_WAIT to wait longer)")
     finally:
         writer.close()
     assert run_kg("remove", "sample", "--store", str(directory)).returncode == 0
@@ -282,3 +287,101 @@ def test_help_texts_are_complete():
         assert result.returncode == 0, result.stderr
         for needle in needles:
             assert needle in result.stdout, (command, needle)
+
+
+def test_dropped_graphs_lose_their_hashes(tmp_path):
+    """After DROP (e.g. through kg serve --allow-update) the document is no longer 'unchanged'."""
+    directory = tmp_path / "store"
+    fill(directory, [make_sample_result(), second_result()])
+    with GraphStore.open(directory) as store:
+        store.oxigraph.update(f"DROP GRAPH <{iris.document('sample')}>")
+        store.rebuild_default_graph()
+        store.mark_changed()
+    reopened = GraphStore.open(directory, read_only=True)
+    assert reopened.documents() == {"second": "hash-second"}
+    assert reopened.document_hash("sample") is None
+    assert f"<{iris.document('sample')}>" not in (directory / SNAPSHOT).read_text(encoding="utf-8")
+
+
+def _snapshot_with_stale_hash(directory: Path) -> None:
+    # A snapshot written by an older kg: the meta graph names a document whose graph is gone.
+    fill(directory, [second_result()])
+    stale = (f"<{iris.document('gone')}> <{META_GRAPH}#contentHash> \"h\" <{META_GRAPH}> .\n")
+    with (directory / SNAPSHOT).open("a", encoding="utf-8") as fh:
+        fh.write(stale)
+
+
+def test_stale_hashes_in_old_snapshots_are_ignored(tmp_path):
+    directory = tmp_path / "store"
+    _snapshot_with_stale_hash(directory)
+    assert GraphStore.open(directory, read_only=True).documents() == {"second": "hash-second"}
+
+
+def test_temp_files_of_a_killed_commit_are_cleaned(tmp_path):
+    directory = tmp_path / "store"
+    fill(directory, [make_sample_result()])
+    leftover = directory / f".{SNAPSHOT}.abc123.tmp"
+    leftover.write_bytes(b"<a> <b> \"half a snapshot")
+    # Readers leave it (a writer might be writing it) and are not confused by it.
+    assert GraphStore.open(directory, read_only=True).documents() == {"sample": "hash-sample"}
+    assert leftover.exists()
+    with GraphStore.open(directory, wait=0) as store:
+        assert store.documents() == {"sample": "hash-sample"}
+    assert not leftover.exists()
+
+
+@pytest.mark.parametrize("names", [[f".{SNAPSHOT}.x1.tmp"], [".lock", f".{SNAPSHOT}.x1.tmp", ".kg-store.json.y.tmp"]])
+def test_a_folder_with_only_leftovers_opens_as_a_new_store(tmp_path, names):
+    directory = tmp_path / "store"
+    directory.mkdir()
+    for name in names:
+        (directory / name).write_bytes(b"x" * 100)
+    assert GraphStore.open(directory, read_only=True).documents() == {}
+    fill(directory, [make_sample_result()])
+    assert GraphStore.open(directory, read_only=True).documents() == {"sample": "hash-sample"}
+    assert sorted(p.name for p in directory.iterdir()) == [".lock", "graph.nq", "kg-store.json"]
+
+
+def test_a_writer_waits_for_the_lock_then_proceeds(tmp_path):
+    import threading
+
+    directory = tmp_path / "store"
+    fill(directory, [make_sample_result()])
+    first = GraphStore.open(directory)
+    result = {}
+
+    def second_writer():
+        with GraphStore.open(directory, wait=60) as store:
+            result["docs"] = store.documents()
+            store.remove_document("second")
+
+    first.put_document("second", "h2", document_triples(second_result()))
+    thread = threading.Thread(target=second_writer)
+    thread.start()
+    first.commit()
+    first.close()
+    thread.join(timeout=90)
+    assert not thread.is_alive()
+    # The waiting writer saw the first one's committed work.
+    assert result["docs"] == {"sample": "hash-sample", "second": "h2"}
+    assert GraphStore.open(directory, read_only=True).documents() == {"sample": "hash-sample"}
+
+
+@pytest.mark.slow
+def test_eight_simultaneous_builds_on_one_store_all_succeed(tmp_path):
+    store = tmp_path / "store"
+    procs = []
+    for i in range(8):
+        docs = tmp_path / f"in{i}"
+        docs.mkdir()
+        (docs / f"doc{i}.txt").write_text(f"Olaf Scholz traf Emmanuel Macron in Paris. Nummer {i}.\n",
+                                          encoding="utf-8")
+        procs.append(subprocess.Popen([*KG, "build", str(docs), "-o", str(tmp_path / f"out{i}"), "--store",
+                                       str(store), "--no-html", "-q"], stdout=subprocess.PIPE,
+                                      stderr=subprocess.PIPE, text=True))
+    outcomes = [(p.wait(timeout=600), p.stderr.read()) for p in procs]
+    for p in procs:
+        p.stdout.close()
+        p.stderr.close()
+    assert [code for code, _ in outcomes] == [0] * 8, outcomes
+    assert len(GraphStore.open(store, read_only=True).documents()) == 8
