@@ -55,3 +55,11 @@ def sample_dataset(sample_result):
     from kg.rdf import build_dataset
 
     return build_dataset([sample_result])
+
+
+@pytest.fixture(scope="session")
+def shared_nlp():
+    """One kg pipeline (blank German + kg components, no cache) for the extraction tests."""
+    from kg.nlp.pipeline import make_nlp
+
+    return make_nlp(cache_dir=None)
