@@ -241,3 +241,56 @@ def test_changed_metadata_redoes_the_document(tmp_path):
     assert build([docs], tmp_path / "out", cache_dir=None).unchanged == 1
     (docs / "a.txt").write_text("---\ntitle: Zweit\n---\nScholz traf Macron in Paris.", encoding="utf-8")
     assert build([docs], tmp_path / "out", cache_dir=None).processed == 1
+
+
+def _workers_of(pid: int) -> list[int]:
+    """Process ids of the spawned pool workers below `pid` (from /proc)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            cmdline = (entry / "cmdline").read_bytes()
+        except OSError:
+            continue
+        ppid = int(stat.rsplit(")", 1)[1].split()[1])
+        if ppid == pid and b"multiprocessing" in cmdline and b"resource_tracker" not in cmdline:
+            found.append(int(entry.name))
+    return found
+
+
+@pytest.mark.slow  # starts worker processes and kills them
+def test_a_dead_worker_costs_nothing_when_its_documents_succeed_again(corpus, serial, tmp_path):
+    import os
+    import signal
+    import threading
+    import time
+
+    if not Path("/proc/self/stat").exists():
+        pytest.skip("needs /proc to find the workers")
+    docs = tmp_path / "docs"
+    shutil.copytree(corpus, docs)
+    # A slow but real document keeps a worker busy long enough to be killed mid-work.
+    (docs / "zz_slow.txt").write_text("‚" * 20000 + " Putin traf Trump.", encoding="utf-8")
+    killed: list[int] = []
+
+    def killer():
+        deadline = time.monotonic() + 240
+        while time.monotonic() < deadline and not killed:
+            workers = _workers_of(os.getpid())
+            if len(workers) == 2:
+                time.sleep(0.5)  # condition met (both workers up); let them start on the batches
+                os.kill(workers[0], signal.SIGKILL)
+                killed.append(workers[0])
+                return
+            time.sleep(0.1)
+
+    thread = threading.Thread(target=killer)
+    thread.start()
+    summary = build([docs], tmp_path / "out", formats=("turtle", "trig", "nquads"), cache_dir=None, jobs=2)
+    thread.join()
+    assert killed, "the workers were never seen"
+    assert not summary.failures and summary.processed == 41
+    clean = build([docs], tmp_path / "clean", formats=("turtle", "trig", "nquads"), cache_dir=None, jobs=1)
+    assert outputs(tmp_path / "out") == outputs(tmp_path / "clean") and clean.processed == 41
