@@ -132,7 +132,8 @@ class NounRules:
             elif after_gen and after_gen[0] not in targets:
                 agent_unit = after_gen[0]
             elif subject is not None and subject not in targets and (
-                    (governed and prep_before is None and (subject.end <= k or light)
+                    # the noun as object, or prepositional object of the governor ("verzichtete auf ein Treffen")
+                    (governed and prep_before not in self.adjunct_preps and (subject.end <= k or light)
                      # "wies die Forderung zurück": a governor rejects someone else's demand or warning
                      and (light or trig.relation in ("meets", "supports"))) or
                     (trig.relation == "meets" and adjunct)):
@@ -143,7 +144,7 @@ class NounRules:
                 return []
             if not targets and trig.relation in ("supports", "meets"):
                 return []
-        modality = self._noun_modality(doc, clauses, idx, k, governed=prep_before is None)
+        modality = self._noun_modality(doc, clauses, idx, k, governed=prep_before not in self.adjunct_preps)
         reported = self._speech_source(doc, clauses, idx) or source
         conf = trig.confidence * (0.9 if governed_by_subject else 1.0)
         place = self._place(doc, cl, exclude=set(pair or ()) | {a for u in targets for a in u.actors}) \
