@@ -19,10 +19,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .errors import KgError
+from .rdfio.iri import check_iri
 
 _FALLBACK_STATUS = {404, 405, 415, 501}
-# IRIREF of SPARQL/Turtle: no controls, space, <>"{}|^`\ ; plus a scheme.
-_IRI_RE = re.compile(r'^[A-Za-z][A-Za-z0-9+.-]*:[^\x00-\x20<>"{}|^`\\]*$')
 
 
 class PushError(KgError):
@@ -42,6 +41,7 @@ class Target:
     protocol: str = "auto"               # auto | gsp | update
     chunk_size: int = 50_000             # triples per request
     timeout: float = 120.0
+    prune: bool = False                  # delete target document graphs that the source lacks
 
 
 @dataclass
@@ -50,17 +50,12 @@ class Report:
     requests: int = 0
     protocol: str = "gsp"
     verified: bool = False
+    pruned: list[str] = field(default_factory=list)   # graph IRIs deleted at the target
+    stale: list[str] = field(default_factory=list)    # document graphs at the target not in the source
 
     @property
     def triples(self) -> int:
         return sum(n for _, n in self.graphs)
-
-
-def check_iri(iri: str, what: str = "graph IRI") -> str:
-    """`iri` if it is an absolute IRI that can be written as <iri>; KgError otherwise."""
-    if not isinstance(iri, str) or not _IRI_RE.match(iri):
-        raise KgError(f"invalid {what} {iri!r}: expected an absolute IRI without spaces or <>\"{{}}|^`\\")
-    return iri
 
 
 def graph_units(store, single_graph: str | None = None) -> list[tuple[str, list[bytes]]]:
@@ -163,6 +158,10 @@ def push_store(store, target: Target, single_graph: str | None = None,
         raise KgError("--protocol update needs --update-endpoint")
     if target.chunk_size < 1:
         raise KgError("--chunk-size must be at least 1")
+    if target.prune and single_graph:
+        raise KgError("--prune works on document graphs; it cannot be combined with --graph")
+    if target.prune and not target.query_endpoint:
+        raise KgError("--prune needs the target's query endpoint (--verify URL) to list its graphs")
     units = graph_units(store, single_graph)
     report = Report(protocol="update" if target.protocol == "update" or not target.endpoint else "gsp")
     with httpx.Client(auth=_auth(target), timeout=httpx.Timeout(target.timeout, connect=15.0),
@@ -183,9 +182,61 @@ def push_store(store, target: Target, single_graph: str | None = None,
             if progress:
                 progress(graph, len(lines))
         if target.query_endpoint:
+            local = {graph for graph, _ in units}
+            extra = [g for g in remote_document_graphs(client, target.query_endpoint) if g not in local]
+            if target.prune:
+                for graph in extra:
+                    _delete_graph(client, target, graph, report, len(units))
+                    report.pruned.append(graph)
             verify(client, target.query_endpoint, units)
+            # Pruned graphs must be gone; graphs left (no --prune) are reported, not hidden.
+            report.stale = [g for g in remote_document_graphs(client, target.query_endpoint) if g not in local]
+            if target.prune and report.stale:
+                raise PushError(f"verification failed at {target.query_endpoint}: {len(report.stale)} pruned "
+                                f"graphs are still there, e.g. <{report.stale[0]}>")
             report.verified = True
     return report
+
+
+def remote_document_graphs(client, query_endpoint: str) -> list[str]:
+    """IRIs of the kg document graphs (…/id/doc/…) that a SPARQL endpoint holds, sorted."""
+    import httpx
+
+    from .iris import DATA
+
+    prefix = DATA + "doc/"
+    query = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
+    try:
+        response = client.post(query_endpoint, data={"query": query},
+                               headers={"Accept": "application/sparql-results+json"})
+    except httpx.HTTPError as exc:
+        raise PushError(f"listing the graphs at {query_endpoint} failed: {exc}") from None
+    if not response.is_success:
+        raise PushError(f"listing the graphs at {query_endpoint} failed: HTTP {response.status_code} "
+                        f"{_first_line(response.text)}")
+    try:
+        names = [row["g"]["value"] for row in response.json()["results"]["bindings"] if "g" in row]
+    except (ValueError, KeyError, TypeError) as exc:
+        raise PushError(f"listing the graphs at {query_endpoint}: unexpected answer ({exc})") from None
+    # Only graphs of kg documents: a shared target may hold graphs that are not ours.
+    return sorted(n for n in names if n.startswith(prefix))
+
+
+def _delete_graph(client, target: Target, graph: str, report: Report, total: int) -> None:
+    where = f"pruning graph <{graph}>"
+    if report.protocol == "gsp" and target.endpoint:
+        response = _send(client, "DELETE", target.endpoint, where, report, total, params={"graph": graph})
+        if response.is_success or response.status_code == 404:
+            return
+        if not (response.status_code in _FALLBACK_STATUS and target.update_endpoint):
+            raise _fail(response, "DELETE", target.endpoint, where, report, total)
+    if not target.update_endpoint:
+        raise PushError(f"cannot prune <{graph}>: no Graph Store or update endpoint accepted a delete")
+    body = f"DROP SILENT GRAPH <{check_iri(graph)}>".encode("utf-8")
+    response = _send(client, "POST", target.update_endpoint, where, report, total, content=body,
+                     headers={"Content-Type": "application/sparql-update; charset=utf-8"})
+    if not response.is_success:
+        raise _fail(response, "POST", target.update_endpoint, where, report, total)
 
 
 def _send(client, method: str, url: str, where: str, report: Report, total: int, **kwargs):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from functools import cache
 from pathlib import Path
 
 from rdflib import Literal, URIRef
@@ -9,12 +11,17 @@ from rdflib import Literal, URIRef
 from . import iris
 from .errors import InputError, QueryError
 from .rdf import PREFIXES
-
-RESULT_FORMATS = ("table", "csv", "tsv", "json", "xml")
-
+from .rdfio.iri import is_iri
 
 def read_query(text: str) -> str:
-    """The query itself, or the contents of a file given as @path."""
+    """The query itself, the contents of a file given as @path, or standard input for @-."""
+    if text == "@-":
+        import sys
+
+        data = sys.stdin.read()
+        if not data.strip():
+            raise QueryError("empty query on standard input")
+        return data
     if text.startswith("@"):
         path = Path(text[1:])
         try:
@@ -40,7 +47,7 @@ def parse_binding(spec: str):
     value = value.strip()
     if value.startswith("<") and value.endswith(">"):
         term = URIRef(value[1:-1])
-        if not _valid_iri(str(term)):
+        if not is_iri(str(term)):
             raise QueryError(f"bad IRI in --bind {spec!r}")
         return name, term
     if value.startswith('"'):
@@ -58,10 +65,6 @@ def parse_binding(spec: str):
         return name, Literal(int(value))
     except ValueError:
         return name, Literal(value)
-
-
-def _valid_iri(text: str) -> bool:
-    return ":" in text and not any(c in text for c in '<>"{}|^`\\ \n\t')
 
 
 def short(term) -> str:
@@ -83,28 +86,71 @@ def short(term) -> str:
     return f"<{text}>"
 
 
-def format_result(result, fmt: str) -> str:
-    """pyoxigraph results as text: SELECT/ASK in `fmt`, CONSTRUCT/DESCRIBE as Turtle or N-Triples."""
+# Result formats of SELECT/ASK, and of CONSTRUCT/DESCRIBE, by name -> (pyoxigraph format, media type).
+SOLUTION_FORMATS = {
+    "csv": ("CSV", "text/csv"),
+    "tsv": ("TSV", "text/tab-separated-values"),
+    "json": ("JSON", "application/sparql-results+json"),
+    "xml": ("XML", "application/sparql-results+xml"),
+}
+GRAPH_FORMATS = {
+    "turtle": ("TURTLE", "text/turtle"),
+    "ntriples": ("N_TRIPLES", "application/n-triples"),
+    "nquads": ("N_QUADS", "application/n-quads"),
+    "trig": ("TRIG", "application/trig"),
+    "rdfxml": ("RDF_XML", "application/rdf+xml"),
+    "jsonld": ("JSON_LD", "application/ld+json"),
+}
+# What a SELECT-style --format means for CONSTRUCT/DESCRIBE.
+_GRAPH_FOR = {"table": "turtle", "csv": "ntriples", "tsv": "ntriples", "json": "jsonld", "xml": "rdfxml"}
+RESULT_FORMATS = ("table", *SOLUTION_FORMATS, *GRAPH_FORMATS)
+
+
+def serialize_result(result, fmt: str) -> bytes:
+    """pyoxigraph query results as bytes, written by pyoxigraph's own serialisers.
+
+    SELECT/ASK: csv, tsv, json, xml. CONSTRUCT/DESCRIBE: turtle, ntriples, nquads, trig,
+    rdfxml, jsonld (or csv/tsv -> ntriples, json -> jsonld, xml -> rdfxml). The one writer
+    for `kg query` and the endpoint.
+    """
     import pyoxigraph as ox
 
     if isinstance(result, ox.QueryTriples):
-        rdf = ox.RdfFormat.N_TRIPLES if fmt in ("csv", "tsv") else ox.RdfFormat.TURTLE
-        return result.serialize(format=rdf).decode("utf-8").rstrip("\n")
-    if isinstance(result, ox.QueryBoolean) and fmt == "table":
+        name = _GRAPH_FOR.get(fmt, fmt)
+        if name not in GRAPH_FORMATS:
+            raise QueryError(f"format {fmt!r} is for SELECT/ASK; CONSTRUCT/DESCRIBE give one of "
+                             f"{', '.join(GRAPH_FORMATS)}")
+        rdf_format = getattr(ox.RdfFormat, GRAPH_FORMATS[name][0])
+        prefixed = rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG, ox.RdfFormat.RDF_XML)
+        return result.serialize(format=rdf_format, **({"prefixes": PREFIXES} if prefixed else {})) or b""
+    if fmt not in SOLUTION_FORMATS:
+        raise QueryError(f"format {fmt!r} is for CONSTRUCT/DESCRIBE; SELECT/ASK give one of "
+                         f"table, {', '.join(SOLUTION_FORMATS)}")
+    return result.serialize(format=getattr(ox.QueryResultsFormat, SOLUTION_FORMATS[fmt][0])) or b""
+
+
+def format_result(result, fmt: str, width: int | None = None) -> str:
+    """pyoxigraph results as text; a table cuts cells longer than `width` (None: never)."""
+    import pyoxigraph as ox
+
+    if fmt == "table" and isinstance(result, ox.QueryBoolean):
         return "true" if result else "false"
-    if fmt != "table":
-        formats = {"csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsFormat.TSV,
-                   "json": ox.QueryResultsFormat.JSON, "xml": ox.QueryResultsFormat.XML}
-        return result.serialize(format=formats[fmt]).decode("utf-8").replace("\r\n", "\n").rstrip("\n")
-    names = [v.value for v in result.variables]
-    rows = [[short(solution[v]) for v in result.variables] for solution in result]
-    return _table(names, rows)
+    if fmt == "table" and isinstance(result, ox.QuerySolutions):
+        names = [v.value for v in result.variables]
+        rows = [[short(solution[v]) for v in result.variables] for solution in result]
+        return _table(names, rows, width)
+    text = serialize_result(result, fmt).decode("utf-8")
+    if fmt in ("csv", "tsv", "json", "xml") and not isinstance(result, ox.QueryTriples):
+        text = text.replace("\r\n", "\n")
+    return text.rstrip("\n")
 
 
-def _table(names: list[str], rows: list[list[str]], max_width: int = 70) -> str:
+def _table(names: list[str], rows: list[list[str]], max_width: int | None = 70) -> str:
     def clip(text: str) -> str:
         text = " ".join(text.split())
-        return text if len(text) <= max_width else text[: max_width - 1] + "…"
+        if max_width is None or len(text) <= max_width:
+            return text
+        return text[: max(1, max_width - 1)] + "…"
 
     rows = [[clip(c) for c in r] for r in rows]
     widths = [max([len(n)] + [len(r[i]) for r in rows]) for i, n in enumerate(names)]
@@ -113,3 +159,77 @@ def _table(names: list[str], rows: list[list[str]], max_width: int = 70) -> str:
     out += ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows]
     out.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
     return "\n".join(out)
+
+
+# --- unknown ontology terms ----------------------------------------------------------------
+
+# Strings, IRIs and comments first, so that a ':' inside them is not read as a prefixed name.
+_TOKEN_RE = re.compile(
+    r'"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
+    r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\''
+    r'|<([^<>"{}|^`\\\x00-\x20]*)>'
+    r'|#[^\n]*'
+    r'|(?<![\w?$])([A-Za-z][\w.-]*)?:((?:[\w\-]|\.(?=[\w\-]))+)',
+    re.DOTALL,
+)
+_PREFIX_DECL_RE = re.compile(r'\bPREFIX\s+([A-Za-z][\w.-]*)?:\s*<([^>]*)>', re.IGNORECASE)
+
+
+@cache
+def ontology_terms() -> frozenset[str]:
+    """Local names the kg ontology defines (ontology/geo.ttl and kg.namespace.GEO)."""
+    import pyoxigraph as ox
+
+    from .namespace import GEO
+    from .resources import data_path
+
+    namespace = str(GEO._NS)
+    names = {name for name in GEO.__annotations__}
+    for quad in ox.parse(path=str(data_path("geo.ttl")), format=ox.RdfFormat.TURTLE):
+        for term in (quad.subject, quad.object):
+            if isinstance(term, ox.NamedNode) and term.value.startswith(namespace):
+                names.add(term.value[len(namespace):])
+    names.discard("")
+    return frozenset(names)
+
+
+def unknown_terms(sparql: str) -> list[str]:
+    """Terms of the ontology namespace that a query uses but the ontology does not define,
+    as written (e.g. ['gkg:meetz']); such a query silently matches nothing."""
+    from .namespace import GEO
+
+    namespace = str(GEO._NS)
+    prefixes = {name: ns for name, ns in PREFIXES.items()}
+    for match in _PREFIX_DECL_RE.finditer(sparql):
+        prefixes[match.group(1) or ""] = match.group(2)
+    known = ontology_terms()
+    found: dict[str, None] = {}
+    for match in _TOKEN_RE.finditer(sparql):
+        iri, prefix, local = match.group(1), match.group(2), match.group(3)
+        if iri is not None:
+            # The namespace itself (a PREFIX declaration) is not a term.
+            if iri.startswith(namespace) and iri != namespace and iri[len(namespace):] not in known:
+                found[f"<{iri}>"] = None
+            continue
+        if local is None:
+            continue
+        ns = prefixes.get(prefix or "")
+        if ns == namespace and local not in known:
+            found[f"{prefix or ''}:{local}"] = None
+    return list(found)
+
+
+def unknown_terms_warning(sparql: str) -> str | None:
+    """One warning line for unknown ontology terms in a query, or None."""
+    terms = unknown_terms(sparql)
+    if not terms:
+        return None
+    suggestions = []
+    import difflib
+
+    for term in terms:
+        local = term.rsplit(":", 1)[-1].rsplit("#", 1)[-1].rstrip(">")
+        close = difflib.get_close_matches(local, sorted(ontology_terms()), n=1)
+        suggestions.append(f"{term} (did you mean gkg:{close[0]}?)" if close else term)
+    return (f"not in the kg ontology: {', '.join(suggestions)}; "
+            "these match nothing (the terms are in ontology/geo.ttl)")

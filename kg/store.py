@@ -389,8 +389,9 @@ def _load(path: Path):
 
 
 def _merge_default_graph(store) -> None:
-    # One update request is one transaction: queries never see the default graph half built.
-    store.update("CLEAR DEFAULT ; INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
+    from .rdfio.source import merge_default_graph
+
+    merge_default_graph(store)
 
 
 def _live_documents(store, hashes: dict[str, str]) -> dict[str, str]:
@@ -467,59 +468,3 @@ def run_query(store, sparql: str, bindings: dict | None = None, *, union: bool =
 def _first_line(exc: BaseException) -> str:
     text = str(exc).strip()
     return text.splitlines()[0] if text else type(exc).__name__
-
-
-def load_graph_file(path: str | Path):
-    """Parse an RDF file (any format kg writes, or RDF/XML) into a new pyoxigraph Store."""
-    import pyoxigraph as ox
-
-    from .errors import InputError
-
-    path = Path(path)
-    formats = {".ttl": ox.RdfFormat.TURTLE, ".nt": ox.RdfFormat.N_TRIPLES, ".nq": ox.RdfFormat.N_QUADS,
-               ".trig": ox.RdfFormat.TRIG, ".jsonld": ox.RdfFormat.JSON_LD, ".json": ox.RdfFormat.JSON_LD,
-               ".rdf": ox.RdfFormat.RDF_XML, ".owl": ox.RdfFormat.RDF_XML}
-    if path.is_dir():
-        raise InputError(f"{path}: is a folder; for a store give --store {path}")
-    if not path.is_file():
-        raise InputError(f"{path}: no such file")
-    fmt = formats.get(path.suffix.lower())
-    if fmt is None:
-        raise InputError(f"{path}: unknown graph file type; expected one of {', '.join(sorted(formats))}")
-    try:
-        with path.open("rb") as fh:
-            while chunk := fh.read(65536):
-                if chunk.strip():
-                    break
-            else:
-                raise InputError(f"{path}: empty graph file")
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from None
-    store = ox.Store()
-    try:
-        store.load(path=str(path), format=fmt, base_iri=path.resolve().as_uri())
-    except SyntaxError as exc:
-        raise InputError(f"{path}: not valid {fmt.name}: {_first_line(exc)}") from None
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from None
-    return store
-
-
-def query_graph_file(path: str | Path, sparql: str, bindings: dict | None = None):
-    """SPARQL over a graph file; as in the store, the default graph is the merge of its graphs."""
-    store = load_graph_file(path)
-    if any(True for _ in store.named_graphs()):
-        _merge_default_graph(store)  # TriG / N-Quads; triples formats fill the default graph already
-    return run_query(store, sparql, bindings)
-
-
-def open_graph_file(path: str | Path):
-    """Parse an RDF file into an Oxigraph-backed rdflib Dataset (triple patterns see all graphs)."""
-    from oxrdflib import OxigraphStore
-    from rdflib import Dataset
-
-    from .rdf import bind_prefixes
-
-    ds = Dataset(store=OxigraphStore(store=load_graph_file(path)), default_union=True)
-    bind_prefixes(ds)
-    return ds

@@ -13,7 +13,7 @@ FORMAT_CHOICES = ("turtle", "nt", "nquads", "trig", "json-ld", "ttl", "ntriples"
 
 
 @click.command("export")
-@click.argument("graph", required=False, type=click.Path(path_type=Path))
+@click.argument("graph", required=False, type=click.Path(path_type=Path, allow_dash=True))
 @click.option("--store", "store", type=click.Path(path_type=Path), default=None,
               help="Export the working graph of this kg store folder [default: output/store "
                    "when no GRAPH file is given].")
@@ -25,8 +25,8 @@ FORMAT_CHOICES = ("turtle", "nt", "nquads", "trig", "json-ld", "ttl", "ntriples"
 def export_command(graph: Path | None, store: Path | None, output: str, fmt: str | None) -> None:
     """Write the graph as Turtle, N-Triples, N-Quads, TriG or JSON-LD.
 
-    The source is the store folder (--store DIR, default output/store) or a GRAPH file
-    in any of these formats (or RDF/XML) to convert. N-Quads, TriG and JSON-LD keep one
+    The source is a GRAPH file in any of these formats (or RDF/XML) to convert, - for
+    standard input, or else the store folder (--store DIR, default output/store). N-Quads, TriG and JSON-LD keep one
     named graph per document; Turtle and N-Triples hold the union (actors merged).
     JSON-LD is compacted with the kg context (ontology/context.jsonld, embedded so that
     the file loads offline). Output is sorted: the same graph gives the same bytes.
@@ -38,19 +38,15 @@ def export_command(graph: Path | None, store: Path | None, output: str, fmt: str
       kg export --store output/store -o graph.jsonld
       kg export output/graph.ttl -o graph.nt            # convert a file
       kg export --format nquads -o - | gzip > graph.nq.gz
+      cat output/graph.trig | kg export - --format nt -o -
     """
+    from ..rdfio.source import resolve
     from ..serialize import format_for, serialize, write
-    from ..store import DEFAULT_STORE, GraphStore, open_graph_file
 
-    if graph is not None and store is not None:
-        raise KgError("give either a GRAPH file or --store DIR, not both")
     if output == "-" and not fmt:
         raise KgError("writing to standard output (-o -) needs --format")
     name = format_for(output if output != "-" else "", fmt)
-    if graph is not None:
-        ds = open_graph_file(graph)
-    else:
-        ds = GraphStore.open(store or DEFAULT_STORE, read_only=True).to_dataset()
+    ds = resolve(graph, store).dataset()
     if output == "-":
         sys.stdout.buffer.write(serialize(ds, name))
         sys.stdout.buffer.flush()

@@ -48,13 +48,23 @@ def format_table(stats) -> str:
 
 def register(cli: click.Group) -> None:
     @cli.command("stats")
-    @click.argument("graph", required=False, type=click.Path(path_type=Path))
-    @click.option("--store", "store", type=click.Path(path_type=Path), help="Read from a kg store folder instead.")
+    @click.argument("graph", required=False, type=click.Path(path_type=Path, allow_dash=True))
+    @click.option("--store", "store", type=click.Path(path_type=Path),
+                  help="Read this kg store folder [default: output/store when no GRAPH file is given].")
     @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
     @click.option("--top", type=click.IntRange(min=1), default=10, show_default=True,
                   help="How many actors to list per ranking.")
     def stats_command(graph: Path | None, store: Path | None, fmt: str, top: int) -> None:
-        """Counts, top actors by degree and betweenness, and communities of GRAPH (networkx)."""
+        """Counts, top actors by degree and betweenness, and communities (networkx).
+
+        GRAPH is a file (.ttl, .trig, .nt, .nq, .jsonld) or - for standard input; without it
+        the store is read (--store DIR, default output/store).
+
+        \b
+        Examples:
+          kg stats output/graph.ttl
+          kg stats --format json                 # the default store
+        """
         from ..viz import graph_model, graph_stats
         from .html import load_graph
 

@@ -10,18 +10,20 @@ import click
 from ..errors import KgError
 
 _SH = "http://www.w3.org/ns/shacl#"
-_SHORT = {
-    "https://w3id.org/geokg/ontology#": "gkg:",
-    "https://w3id.org/geokg/shapes#": "kgsh:",
-    "https://w3id.org/geokg/id/": "geokg:",
-    "http://www.w3.org/2000/01/rdf-schema#": "rdfs:",
-    "http://www.w3.org/1999/02/22-rdf-syntax-ns#": "rdf:",
-    "http://www.w3.org/2004/02/skos/core#": "skos:",
-    "http://www.w3.org/2002/07/owl#": "owl:",
-    "http://www.w3.org/2001/XMLSchema#": "xsd:",
-    "http://www.wikidata.org/entity/": "wd:",
-    "http://www.w3.org/ns/shacl#": "sh:",
+# Display names beyond the one prefix table (kg.rdf.PREFIXES): shapes, data, rdf:, sh:.
+_EXTRA_PREFIXES = {
+    "kgsh": "https://w3id.org/geokg/shapes#",
+    "geokg": "https://w3id.org/geokg/id/",
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "sh": "http://www.w3.org/ns/shacl#",
 }
+
+
+def _short_table() -> dict[str, str]:
+    from ..rdf import PREFIXES
+
+    table = {ns: f"{prefix}:" for prefix, ns in {**PREFIXES, **_EXTRA_PREFIXES}.items()}
+    return dict(sorted(table.items(), key=lambda item: -len(item[0])))  # longest namespace first
 
 
 @dataclass(frozen=True, order=True)
@@ -47,7 +49,7 @@ def _short(term) -> str:
         return ""
     if isinstance(term, URIRef):
         text = str(term)
-        for ns, prefix in _SHORT.items():
+        for ns, prefix in _short_table().items():
             if text.startswith(ns):
                 return prefix + text[len(ns):]
         return f"<{text}>"
@@ -104,17 +106,19 @@ def check(ds, shapes: Path | None = None) -> list[Violation]:
 
 
 @click.command("validate")
-@click.argument("graph", required=False, type=click.Path(path_type=Path))
+@click.argument("graph", required=False, type=click.Path(path_type=Path, allow_dash=True))
 @click.option("--store", "store", type=click.Path(path_type=Path),
-              help="Validate the working graph in this kg store folder instead of a file.")
+              help="Validate this kg store folder [default: output/store when no GRAPH file is given].")
 @click.option("--shapes", type=click.Path(path_type=Path), default=None,
               help="SHACL shapes file (Turtle). Default: ontology/shapes.ttl.")
 @click.option("--max-report", type=click.IntRange(min=1), default=50, show_default=True,
               help="Print at most this many violations (the count is always complete).")
 def validate_command(graph: Path | None, store: Path | None, shapes: Path | None, max_report: int) -> None:
-    """Check GRAPH (or --store DIR) against the kg SHACL shapes.
+    """Check GRAPH (or the store) against the kg SHACL shapes.
 
-    GRAPH is a file in any format kg writes (.ttl, .nt, .nq, .trig, .jsonld) or RDF/XML.
+    GRAPH is a file in any format kg writes (.ttl, .nt, .nq, .trig, .jsonld) or RDF/XML,
+    or - for standard input; without it the store is checked (--store DIR, default
+    output/store).
     All named graphs are checked together, with ontology/geo.ttl as the class
     hierarchy. The shapes require, among others: a German label on every actor; exactly
     one agent, relation and modality (Asserted, Planned, Possible or Negated) per
@@ -132,17 +136,11 @@ def validate_command(graph: Path | None, store: Path | None, shapes: Path | None
       kg validate graph.jsonld --shapes my-shapes.ttl
     """
     from ..rdf import union_graph
-    from ..store import GraphStore, open_graph_file
+    from ..rdfio.source import resolve
 
-    if (graph is None) == (store is None):
-        raise KgError("give either a GRAPH file or --store DIR (exactly one)")
-    if graph is not None:
-        ds = open_graph_file(graph)
-        name = str(graph)
-    else:
-        ds = GraphStore.open(store, read_only=True).to_dataset()
-        name = f"store {store}"
-    data = union_graph(ds)
+    source = resolve(graph, store)
+    name = source.name
+    data = union_graph(source.dataset())
     violations = check(data, shapes)
     if not violations:
         click.echo(f"{name}: conforms to the SHACL shapes ({len(data)} triples checked)")

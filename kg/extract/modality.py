@@ -16,6 +16,7 @@ class ModalityRules:
         self.neg_dets = frozenset(n["determiners"])
         self.not_after = frozenset(n["not_after"])
         self.negating_complementizers = frozenset(n["complementizers"])
+        self.negating_words = frozenset(n["negating_words"])
         self.purpose_complementizers = frozenset(m["purpose_complementizers"])
         self.planned_modals = frozenset(m["planned_modals"])
         self.future_aux = m["future_auxiliary"]
@@ -113,6 +114,9 @@ class ModalityRules:
             if word in self.planned_noun_adj:
                 planned_adj = True
             j -= 1
+        if governed and any(doc[x].text in self.negating_words for x in range(cl.start, cl.end)):
+            # "erteilte einem Treffen mit X eine Absage", "hält ein Treffen für ausgeschlossen"
+            return "possible" if self._has_negation(doc, cl) else "negated"
         _, lemma = self.g.content_verb(doc, cl)
         # A verb governs the noun it takes as object, not one in an adjunct: "hat der Ukraine in
         # einem Telefonat mit Selenskyj zugesagt, …" reports a call that took place.

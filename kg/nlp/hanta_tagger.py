@@ -16,6 +16,7 @@ keep their text as lemma; sentences longer than WINDOW tokens are tagged in wind
 from __future__ import annotations
 
 import json
+import math
 import re
 import sqlite3
 from pathlib import Path
@@ -136,6 +137,7 @@ class HantaTagger:
         self.cache = SentenceCache(Path(cache_dir) / "hanta-tags.sqlite" if cache_dir else None)
         self.stats = {"sentences": 0, "cached": 0}
         self.word_stats = {"analysed": 0, "memo": 0, "disk": 0}
+        self._positions: dict = {}  # state -> {tag: position in HanTa's transition table}
 
     @property
     def tagger(self):
@@ -247,10 +249,74 @@ class HantaTagger:
         tagger = self.tagger
         int2tag = tagger.int2tag
         out = []
-        for word, tag in zip(words, tagger.tag_sent_viterbi(words, True)):
+        for word, tag in zip(words, self._viterbi(words)):
             name = stts(int2tag[tag])
             out.append([word if name in _NAME_TAGS else tagger._analyze(word, tag, taglevel=1)[0], name])
         return out
+
+    def _viterbi(self, sent: list[str]) -> list[int]:
+        """HanTa's tag_sent_viterbi(sent, casesensitive=True), same result, less work.
+
+        HanTa tries every tag its transition table allows after a state and then drops
+        those the word cannot have; here only the word's own tags are tried, in the order
+        HanTa would try them (so that ties between equal scores are broken the same way)."""
+        from HanTa.HanoverTagger import EMPTY, END, START, UNKNOWN
+
+        tagger = self.tagger
+        trans = tagger.LP_trans_word
+        positions = self._positions
+        tag_word = tagger._tag_word
+        lowerbound = -1e6
+        table: list[dict] = []
+        backpointer: list[dict] = []
+        for i, w in enumerate(sent):
+            wprobs = dict(tag_word(w, cutoff=5, casesensitive=i > 0, conditional=True))
+            wprobs_empty = len(wprobs) == 0
+            if len(wprobs) == 1 and UNKNOWN in wprobs:
+                wprobs = {}
+                wprobs_empty = True
+            row: dict = {}
+            back: dict = {}
+            backpointer.append(back)
+            prevrow = {(EMPTY, START): 0.0} if i == 0 else table[i - 1]
+            rowbound = sorted(prevrow.values(), reverse=True)[5] - 1 if len(prevrow) > 5 else lowerbound
+            for state in prevrow:
+                lp0 = prevrow[state]
+                if lp0 < rowbound:
+                    continue
+                lp_t = trans[state]
+                if wprobs_empty:  # an unknown word: every tag, as HanTa does
+                    candidates = [(c, lp_tc, 0) for c, lp_tc in lp_t.items() if c != END]
+                else:
+                    pos = positions.get(state)
+                    if pos is None:
+                        pos = positions[state] = {c: k for k, c in enumerate(lp_t)}
+                    found = sorted((pos[c], c) for c in wprobs if c in pos and c != END)
+                    candidates = [(c, lp_t[c], wprobs[c]) for _, c in found]
+                for c, lp_tc, lpwc in candidates:
+                    lp = lp0 + lp_tc + lpwc
+                    if lp > lowerbound:
+                        newstate = (state[1], c)
+                        if newstate not in row or lp > row[newstate]:
+                            row[newstate] = lp
+                            back[newstate] = state
+            table.append(row)
+        finalstate = (END, EMPTY)
+        prevrow = table[-1]
+        row = {}
+        back = {}
+        backpointer.append(back)
+        for state in prevrow:
+            lp = prevrow[state] + trans[state].get(END, -math.inf)
+            if lp > row.get(finalstate, -math.inf):
+                row[finalstate] = lp
+                back[finalstate] = state
+        tags = []
+        state = finalstate
+        for i in range(len(backpointer) - 1, 0, -1):
+            state = backpointer[i][state]
+            tags.append(state[1])
+        return tags[::-1]
 
     def __call__(self, doc: Doc) -> Doc:
         for sent in doc.sents:
