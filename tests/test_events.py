@@ -24,7 +24,7 @@ from kg.rdf import build_dataset, union_graph
 from kg.records import Actor, DocumentMeta, DocumentResult, Sentence, Statement
 from kg.resources import data_path
 from kg.serialize import serialize
-from kg.store import query_graph_file
+from kg.rdfio.source import query_graph_file
 
 ACTORS = {
     "person/olaf-scholz": Actor("person/olaf-scholz", "person", "Olaf Scholz", country="state/de", wikidata="Q61053"),
@@ -271,7 +271,7 @@ def test_questions_return_rows(graph_file, question, columns, expected):
 
 
 def test_viz_model_reads_dates_codes_and_sources(graph_file):
-    from kg.store import open_graph_file
+    from kg.rdfio.source import open_graph_file
     from kg.viz import graph_model
 
     model = graph_model(open_graph_file(graph_file))

@@ -357,7 +357,7 @@ def test_seed_graph_page_from_kg_build(browser, tmp_path):
     from pathlib import Path
 
     from kg.build import build
-    from kg.store import open_graph_file
+    from kg.rdfio.source import open_graph_file
 
     out = tmp_path / "seed"
     build([Path(__file__).resolve().parent.parent / "seeds"], out, cache_dir=None)
