@@ -162,6 +162,9 @@ def main() -> None:
             if took > slowest[0]:
                 slowest = (took, f"{doc.relative} ({len(doc.text):,} characters)")
         per_doc = time.perf_counter() - started
+        # The whole-corpus build has no time limit per document: leave out the ones that hung.
+        for line in hangs:
+            (folder / line.split(":", 1)[0]).unlink()
         t0 = time.perf_counter()
         summary = build([folder], Path(tmp) / "out", cache_dir=None, jobs=args.jobs, html=True)
         whole = time.perf_counter() - t0
@@ -176,7 +179,7 @@ def main() -> None:
           f"slowest: {slowest[0]:.1f} s, {slowest[1]}")
     for line in (crashes + hangs)[:20]:
         print("  " + line)
-    print(f"whole corpus, kg build --jobs {args.jobs}: {whole:.0f} s, {summary.processed:,} processed, "
+    print(f"whole corpus without the hangs, kg build --jobs {args.jobs}: {whole:.0f} s, {summary.processed:,} processed, "
           f"{len(summary.failures)} skipped, graph.trig parses ({quads:,} quads)")
     print(f"peak memory: {peak:,.0f} MB this process, {children:,.0f} MB largest worker")
     sys.exit(1 if crashes or hangs else 0)
