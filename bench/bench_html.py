@@ -157,7 +157,7 @@ def screenshot(graph: Path, out: Path) -> None:
     from browser import chromium_context, open_page
 
     from kg.fileio import write_bytes_atomic
-    from kg.store import open_graph_file as load_dataset
+    from kg.rdfio.source import open_graph_file as load_dataset
     from kg.viz import graph_model, render_html
 
     model = graph_model(load_dataset(graph))

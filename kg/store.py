@@ -84,7 +84,7 @@ class GraphStore:
             if read_only:
                 if not path.exists():
                     raise KgError(f"{path}: no kg store here (run `kg build … --store {path}` first)")
-                if not _only_leftovers(path):
+                if not any(path.iterdir()) or not _only_leftovers(path):
                     raise KgError(f"{path}: not a kg store (no {MARKER})")
                 return cls(path, _load(path)[0], {}, True, None, None)
             if path.exists() and not _only_leftovers(path):

@@ -318,7 +318,7 @@ def remote_graph_statements(query_url: str, graph: str, numbers_by_value: bool =
     """(s, p, o) keys of one graph, read over HTTP with a SPARQL SELECT (JSON results)."""
     import httpx
 
-    from kg.push import check_iri
+    from kg.rdfio.iri import check_iri
 
     query = f"SELECT ?s ?p ?o WHERE {{ GRAPH <{check_iri(graph)}> {{ ?s ?p ?o }} }}"
     response = httpx.post(query_url, data={"query": query}, timeout=60,

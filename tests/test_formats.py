@@ -21,7 +21,8 @@ from servers import LONG_NAME, ROOT, make_hostile_result, need_binary
 from kg.errors import KgError
 from kg.rdf import build_dataset
 from kg.serialize import FORMATS, format_for, jsonld_context, ox_quad, serialize
-from kg.store import GraphStore, open_graph_file
+from kg.rdfio.source import open_graph_file
+from kg.store import GraphStore
 
 OX_FORMAT = {"turtle": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "nquads": ox.RdfFormat.N_QUADS,
              "trig": ox.RdfFormat.TRIG, "json-ld": ox.RdfFormat.JSON_LD}

@@ -161,15 +161,20 @@ class FailAfter:
         self.server.server_close()
 
 
-@pytest.mark.parametrize("ok_requests, failing, done", [
-    (1, "POST {url} for graph <https://w3id.org/geokg/id/doc/hostile/uenicoede-doc-1> (chunk 2/3)", 0),
-    (3, "PUT {url} for graph <https://w3id.org/geokg/id/doc/sample> (chunk 1/1)", 1),
-])
-def test_failure_in_the_middle_is_reported_not_hidden(server, tmp_path, ok_requests, failing, done):
+@pytest.mark.parametrize("fail_at", ["second chunk", "next graph"])
+def test_failure_in_the_middle_is_reported_not_hidden(server, tmp_path, fail_at):
+    from kg.push import graph_units
+
     store = make_store(tmp_path / "store", [make_sample_result(), make_hostile_result()])
+    chunks = [(graph, -(-len(lines) // 100)) for graph, lines in graph_units(store.to_dataset().store._inner)]
+    assert chunks[0][1] >= 2, "the first graph must need several chunks of 100 triples"
+    if fail_at == "second chunk":
+        ok_requests, method, graph, chunk, total, done = 1, "POST", chunks[0][0], 2, chunks[0][1], 0
+    else:
+        ok_requests, method, graph, chunk, total, done = chunks[0][1], "PUT", chunks[1][0], 1, chunks[1][1], 1
     with FailAfter(server.store_url, ok_requests=ok_requests) as proxy:
         result = kg("push", "--store", str(tmp_path / "store"), "--endpoint", proxy.url, "--chunk-size", "100")
-        failing = failing.format(url=proxy.url)
+        failing = f"{method} {proxy.url} for graph <{graph}> (chunk {chunk}/{total})"
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     error = result.stderr.strip().splitlines()[-1]
@@ -211,3 +216,75 @@ def test_http_and_connection_errors_are_one_line(server, tmp_path):
         lines = result.stderr.strip().splitlines()
         assert result.returncode == 1 and lines and message in lines[-1], (args, result.stderr)
         assert "Traceback" not in result.stderr
+
+
+def _remote_graphs(server) -> list[str]:
+    listed = httpx.post(server.query_url, data={"query": "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"},
+                        headers={"Accept": "application/sparql-results+json"}).json()
+    return sorted(b["g"]["value"] for b in listed["results"]["bindings"])
+
+
+@pytest.mark.parametrize("protocol", [["--endpoint"], ["--protocol", "update", "--update-endpoint"]])
+def test_prune_deletes_graphs_of_documents_that_left_the_store(server, tmp_path, protocol):
+    store_dir = tmp_path / "store"
+    make_store(store_dir, [make_sample_result(), make_hostile_result()])
+    url = server.store_url if protocol == ["--endpoint"] else server.update_url
+    push = ["push", "--store", str(store_dir), *protocol, url, "--verify", server.query_url]
+    assert kg(*push).returncode == 0
+    # A graph that is not a kg document graph: prune must leave it alone.
+    other = "https://example.org/not-ours"
+    httpx.post(server.update_url, content=f"INSERT DATA {{ GRAPH <{other}> {{ <https://example.org/a> "
+                                          f"<https://example.org/b> 1 }} }}".encode(),
+               headers={"Content-Type": "application/sparql-update"}).raise_for_status()
+    hostile = str(iris.document(make_hostile_result().doc_id))
+    with GraphStore.open(store_dir) as writable:
+        writable.remove_document(make_hostile_result().doc_id)
+    # Without --prune the stale graph stays, and the report says so instead of "verified".
+    stale = kg(*push)
+    assert stale.returncode == 0, stale.stderr
+    assert "verified" not in stale.stdout
+    assert f"the target holds 1 document graphs that are not in store {store_dir} (e.g. <{hostile}>)" in stale.stderr
+    assert "kg push --prune deletes them" in stale.stderr
+    assert hostile in _remote_graphs(server)
+    pruned = kg(*push, "--prune")
+    assert pruned.returncode == 0, pruned.stderr
+    assert pruned.stdout.strip().endswith("pruned 1 graphs, verified")
+    assert "warning" not in pruned.stderr
+    assert _remote_graphs(server) == sorted([str(iris.document("sample")), other])
+    assert_same_statements_of(server, GraphStore.open(store_dir, read_only=True), "sample")
+
+
+def assert_same_statements_of(server, store: GraphStore, doc_id: str) -> None:
+    graph = str(iris.document(doc_id))
+    assert remote_graph_statements(server.query_url, graph) == local_graph_statements(store.oxigraph, graph)
+
+
+def test_prune_needs_a_query_endpoint_and_document_graphs(server, tmp_path):
+    make_store(tmp_path / "store", [make_sample_result()])
+    result = kg("push", "--store", str(tmp_path / "store"), "--endpoint", server.store_url, "--prune")
+    assert result.returncode == 1
+    assert result.stderr.strip() == ("kg: error: --prune needs --verify URL (the target's SPARQL query "
+                                     "endpoint) to list its graphs")
+
+
+def test_pushing_nothing_is_an_error_unless_allowed(server, tmp_path):
+    make_store(tmp_path / "full", [make_sample_result()])
+    assert kg("push", "--store", str(tmp_path / "full"), "--endpoint", server.store_url).returncode == 0
+    empty = tmp_path / "empty"
+    with GraphStore.open(empty):
+        pass
+    base = ["push", "--store", str(empty), "--endpoint", server.store_url]
+    result = kg(*base)
+    assert result.returncode == 1
+    assert result.stderr.strip() == (f"kg: error: store {empty}: nothing to push (no documents); "
+                                     "build first, or give --allow-empty")
+    allowed = kg(*base, "--allow-empty")
+    assert allowed.returncode == 0
+    assert allowed.stderr.strip() == f"kg: warning: store {empty}: nothing to push (no documents)"
+    assert allowed.stdout.strip() == "pushed 0 graphs, 0 triples, in 0 requests via Graph Store Protocol"
+    assert _remote_graphs(server) == [str(iris.document("sample"))]
+    # --prune with an empty source empties the target of kg documents, verified.
+    emptied = kg(*base, "--allow-empty", "--prune", "--verify", server.query_url)
+    assert emptied.returncode == 0, emptied.stderr
+    assert "pruned 1 graphs, verified" in emptied.stdout
+    assert _remote_graphs(server) == []

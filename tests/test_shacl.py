@@ -24,8 +24,8 @@ WARN = iris.statement("sample", "warns", "person/jan-novak", None, SAMPLE.statem
 NOVAK = iris.actor("person/jan-novak")
 
 
-def kg(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "kg", *args], capture_output=True, text=True, timeout=600)
+def kg(*args: str, cwd=None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "kg", *args], capture_output=True, text=True, timeout=600, cwd=cwd)
 
 
 def sample_graph() -> Graph:
@@ -104,10 +104,11 @@ def test_validate_cli_reports_readably(tmp_path):
 
 
 def test_validate_cli_errors_are_one_line(tmp_path):
-    for args, message in [((), "give either a GRAPH file or --store DIR"),
+    for args, message in [((), "output/store: no kg store here"),  # the default store, as everywhere
                           ((str(tmp_path / "none.ttl"),), "no such file"),
-                          (("--store", str(tmp_path / "nostore")), "no kg store here")]:
-        result = kg("validate", *args)
+                          (("--store", str(tmp_path / "nostore")), "no kg store here"),
+                          (("x.ttl", "--store", str(tmp_path)), "give either a GRAPH file or --store DIR, not both")]:
+        result = kg("validate", *args, cwd=tmp_path)
         lines = result.stderr.strip().splitlines()
         assert result.returncode == 1 and len(lines) == 1 and message in lines[0], lines
     bad_shapes = tmp_path / "shapes.ttl"

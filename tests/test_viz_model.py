@@ -15,7 +15,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS
 
 from kg.errors import KgError
-from kg.store import open_graph_file as load_dataset
+from kg.rdfio.source import open_graph_file as load_dataset
 from kg.namespace import GEO
 from kg.rdf import build_dataset, union_graph
 from kg.records import Actor, DocumentResult, Sentence, Statement
@@ -244,8 +244,8 @@ def test_kg_html_command(sample_dataset, tmp_path):
     (["notes.txt"], "unknown graph file type"),
     (["empty.ttl"], "empty graph file"),
     (["onto.ttl"], "no gkg:Statement"),
-    ([], "exactly one"),
-    (["graph.trig", "--store", "store"], "exactly one"),
+    ([], "output/store: no kg store here"),  # no GRAPH: the default store, as for every command
+    (["graph.trig", "--store", "store"], "give either a GRAPH file or --store DIR, not both"),
 ])
 def test_kg_html_errors_are_one_line(sample_dataset, tmp_path, args, message):
     sample_dataset.serialize(tmp_path / "graph.trig", format="trig")

@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from rdflib import ConjunctiveGraph, Graph, Literal, URIRef
+from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 
 from .. import iris
@@ -91,7 +91,7 @@ class VizModel:
 
 def _pairs(graph: Graph, predicate: URIRef) -> Iterator[tuple]:
     """(subject, object) for one predicate over all triples; every named graph of a Dataset."""
-    if isinstance(graph, ConjunctiveGraph):
+    if isinstance(graph, Dataset):
         for s, _, o, _ in graph.quads((None, predicate, None, None)):
             yield s, o
     else:
