@@ -18,6 +18,7 @@ class ModalityRules:
         self.negating_complementizers = frozenset(n["complementizers"])
         self.negating_words = frozenset(n["negating_words"])
         self.purpose_complementizers = frozenset(m["purpose_complementizers"])
+        self.question_complementizers = frozenset(m["question_complementizers"])
         self.planned_modals = frozenset(m["planned_modals"])
         self.future_aux = m["future_auxiliary"]
         self.possible_modals = frozenset(m["possible_modals"])
@@ -79,6 +80,8 @@ class ModalityRules:
                 return "negated"
             if cl.kind == "sub" and cl.complementizer in self.g.content_complementizers and gov == "negated":
                 return "negated"  # "Der Kreml dementierte, dass Putin Trump getroffen habe"
+            if cl.kind == "sub" and cl.complementizer in self.question_complementizers:
+                possible = True  # "die Frage, ob Scholz mit dem Emir sprechen werde": open, not a fact
             if cl.kind == "sub" and cl.complementizer in self.g.content_complementizers and any(
                     doc[k].lower_ in self.possible_adjectives for k in range(parent.start, parent.end)):
                 possible = True

@@ -222,8 +222,10 @@ class ClauseGrammar:
                 merged[-1][1] = b
             else:
                 merged.append([a, b])
+        second = first_word(doc, merged[1][0], merged[1][1]) if len(merged) > 1 else None
         if len(merged) > 1 and not any(is_verb(doc[x].tag_) for x in range(merged[0][0], merged[0][1])) \
-                and not self.looks_relative(doc, merged[1][0], merged[1][1]):
+                and not self.looks_relative(doc, merged[1][0], merged[1][1]) \
+                and not (second is not None and doc[second].tag_ in ("KOUS", "KOUI")):
             # A verbless start joins the next clause, unless that is a relative clause embedded
             # in the Vorfeld ("Die Ukraine, die Deutschland unterstützt, bat …").
             merged[1][0] = merged[0][0]
@@ -442,6 +444,12 @@ class ClauseGrammar:
                 u.case, u.genitive_of = "gen", u.start - 1
             if u.case is None:
                 u.case = cue
+        # A genitive chain goes on across commas and articles: "Saudi-Arabiens, der Vereinigten
+        # Arabischen Emirate und Bahrains" are all attributes of the noun before the first.
+        for prev, u in zip(units, units[1:]):
+            if prev.case == "gen" and u.case != "gen" and all(m.genitive for m in u.mentions) and all(
+                    t.lower_ in self.unit_joiners or t.lower_ in self.genitive_articles for t in doc[prev.end:u.start]):
+                u.case, u.genitive_of = "gen", prev.genitive_of
         return units
 
     def _opens_apposition(self, doc: Doc, last: Unit, gap, m: TokenMention) -> bool:

@@ -5,7 +5,7 @@ resolve to actors mentioned earlier. Salience favours recent subjects.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -100,7 +100,14 @@ class Coref:
             speaker_mentions, carried = self._speakers(doc, sent, named + new_here, subject_tokens, carried, covered)
             new_here.extend(speaker_mentions)
             added.extend(new_here)
-        mentions.extend(added)
+        unresolved = [m for m in added if m.how == "group_unresolved"]
+        mentions.extend(m for m in added if m.how != "group_unresolved")
+        for group in unresolved:
+            # "Die Außenminister Saudi-Arabiens, der Emirate und Bahrains" with a holder unknown: the
+            # states stay attributes of the role noun, not arguments of the clause.
+            for n, m in enumerate(mentions):
+                if group.start <= m.start and m.end <= group.end and not m.genitive:
+                    mentions[n] = replace(m, genitive=True)
         mentions.sort(key=lambda m: (m.start, m.end))
         self._doc = None
         return doc
@@ -409,8 +416,10 @@ class Coref:
         states: list[str] = []
         end = j
         while True:
-            m = next((m for m in named if m.start == end and m.actors and m.actors[0].startswith("state/")
-                      and (m.genitive or not genitive)), None)
+            article = end < len(doc) and doc[end].lower_ in ("der", "des") and genitive
+            at = end + 1 if article else end  # "Saudi-Arabiens, der Vereinigten Arabischen Emirate und Ägyptens"
+            m = next((m for m in named if m.start == at and m.actors and m.actors[0].startswith("state/")
+                      and (m.genitive or not genitive or article)), None)
             if m is None:
                 break
             states.append(m.actors[0])
@@ -426,7 +435,8 @@ class Coref:
         role = tok.text.removesuffix("en") if tok.text.endswith("enten") else tok.text.removesuffix("s")
         holders = [self._office_holder(history, actors, s_idx, role, state) for state in states]
         if any(h is None for h in holders):
-            return None
+            # Not all of them known: no mention at all, rather than one holder for the whole group.
+            return TokenMention(tok.i - 1, end, (), "group_unresolved", confidence=0.0)
         return TokenMention(tok.i - 1, end, tuple(holders), "group", confidence=0.75)
 
     def _same_office(self, mention_role: str, actor_role: str) -> bool:
