@@ -22,6 +22,7 @@ class BuildSummary:
     processed: int = 0
     unchanged: int = 0
     pruned: int = 0
+    kept: int = 0  # stored documents not among the inputs, kept because --prune was not given
     sentences: int = 0  # in the documents processed by this run
     actors: int = 0  # in the whole graph
     statements: Counter = field(default_factory=Counter)  # (relation, modality) -> count, whole graph
@@ -43,6 +44,9 @@ class BuildSummary:
             counts = [f"{m} {self.statements[(relation, m)]}" for m in modalities if self.statements[(relation, m)]]
             n = sum(self.statements[(relation, m)] for m in modalities)
             out.append(f"  {relation:<9}{n:>5}" + (f"   ({', '.join(counts)})" if counts else ""))
+        if self.kept:
+            out.append(f"warning: {self.kept} stored document{'s are' if self.kept != 1 else ' is'} not among "
+                       "the inputs and kept in the graph; kg build --prune drops them")
         if self.failures:
             out.append(f"failed: {len(self.failures)} document{'s' if len(self.failures) != 1 else ''} skipped")
         if len(self.outputs) > 8:
@@ -195,6 +199,8 @@ def build(
                 for doc_id in sorted(set(store.documents()) - wanted):
                     store.remove_document(doc_id)
                     summary.pruned += 1
+            else:
+                summary.kept = len(set(store.documents()) - wanted)
             store.commit()
             _write_outputs(store, out_dir, formats, html, summary)
     if sink is not None:
