@@ -33,6 +33,14 @@ NORMALISE_CASES = [
     ("diesen Freitag", THU, "past", None, "2025-02-14", "day"),
     ("am Montag", "2025-01-01", "past", None, "2024-12-30", "day"),
     ("am Freitag", "2024-12-30", "future", None, "2025-01-03", "day"),
+    ("am Dienstag, dem 4. Februar", THU, "past", None, "2025-02-04", "day"),  # the date wins over the weekday
+    ("Montag, 3. März 2025", THU, "future", None, "2025-03-03", "day"),
+    ("Montag vergangener Woche", THU, "past", None, "2025-02-03", "day"),
+    ("Freitag nächster Woche", THU, "past", None, "2025-02-21", "day"),
+    ("am gestrigen Mittwoch", THU, "past", None, "2025-02-12", "day"),
+    ("am heutigen Donnerstag", THU, "present", None, "2025-02-13", "day"),
+    ("am morgigen Tag", "2024-02-28", "future", None, "2024-02-29", "day"),
+    ("in der Nacht zum Sonntag", THU, "past", None, "2025-02-09", "day"),
     # relative days, across month, year and leap days
     ("gestern", THU, "past", None, "2025-02-12", "day"),
     ("heute", THU, "present", None, "2025-02-13", "day"),
@@ -54,6 +62,8 @@ NORMALISE_CASES = [
     ("diese Woche", THU, "present", None, "2025-02-10/2025-02-16", "week"),
     ("nächste Woche", "2025-12-31", "future", None, "2026-01-05/2026-01-11", "week"),
     ("Ende der Woche", THU, "future", None, "2025-02-14/2025-02-16", "interval"),
+    ("Ende vergangener Woche", THU, "past", None, "2025-02-07/2025-02-09", "interval"),
+    ("Mitte nächster Woche", THU, "future", None, "2025-02-19/2025-02-20", "interval"),
     # weekends
     ("am Wochenende", THU, "past", None, "2025-02-08/2025-02-09", "interval"),
     ("am Wochenende", THU, "future", None, "2025-02-15/2025-02-16", "interval"),
@@ -189,6 +199,10 @@ FIND_CASES = [
     ("Scholz sprach im Sommerinterview .", None, None),
     ("Der Sommer war heiß .", None, None),
     ("Scholz traf Macron kürzlich .", None, "kürzlich"),
+    ("Scholz traf am Dienstag , dem 4. Februar Macron .", None, "am Dienstag , dem 4. Februar"),
+    ("Scholz traf Macron am Montag vergangener Woche .", None, "am Montag vergangener Woche"),
+    ("Scholz traf Macron am gestrigen Mittwoch .", None, "am gestrigen Mittwoch"),
+    ("Die gestrigen Gespräche waren gut .", None, None),
 ]
 
 

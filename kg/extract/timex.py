@@ -83,6 +83,7 @@ class _Words:
     openers: frozenset
     articles: frozenset
     ago: frozenset
+    adjective_days: dict
     ahead: frozenset
     vague: frozenset
     min_year: int
@@ -103,7 +104,7 @@ def _words() -> _Words:
             parts=dict(w["parts"]), dayparts=tuple(w["dayparts"]), weekend=frozenset(w["weekend"]),
             week=frozenset(w["week"]), month=frozenset(w["month"]), year=frozenset(w["year"]),
             openers=frozenset(w["openers"]), articles=frozenset(w["articles"]), ago=frozenset(w["ago"]),
-            ahead=frozenset(w["ahead"]), vague=frozenset(w["vague"]),
+            ahead=frozenset(w["ahead"]), vague=frozenset(w["vague"]), adjective_days=dict(w["adjective_days"]),
             min_year=int(w["min_year"]), max_year=int(w["max_year"]),
         )
     except (KeyError, TypeError, ValueError, tomllib.TOMLDecodeError) as exc:
@@ -220,7 +221,12 @@ def _core(words: list[str], j: int, tags: list[str] | None, prefixed: bool):
         return None
     weekday = _weekday(word, nxt)
     if weekday:
-        return j + 1, _Spec("weekday", weekday=weekday)
+        return _after_weekday(words, j + 1, weekday)
+    if w in W.adjective_days and j + 1 < len(words):
+        # "am gestrigen Mittwoch", "am heutigen Tag"
+        if _weekday(words[j + 1], words[j + 2] if j + 2 < len(words) else "") or _low(words[j + 1]) in W.units \
+                and W.units[_low(words[j + 1])] == "day":
+            return j + 2, _Spec("offset", n=W.adjective_days[w], unit="day")
     if w in W.weekend and prefixed and word[:1].isupper():
         return j + 1, _Spec("weekend", unit="weekend")
     if w in W.year and word[:1].isupper():
@@ -231,6 +237,27 @@ def _core(words: list[str], j: int, tags: list[str] | None, prefixed: bool):
         if prefixed or _free_year(words, j, tags):
             return j + 1, _Spec("year", year=year)
     return None
+
+
+def _after_weekday(words: list[str], k: int, weekday: int):
+    """A weekday, maybe pinned down by what follows: "Dienstag, dem 11. Februar" (that date),
+    "Montag vergangener Woche" (the Monday of that week)."""
+    W = _words()
+    j = k + 1 if k < len(words) and words[k] == "," else k
+    if j < len(words) and _low(words[j]) in W.articles:
+        j += 1
+    day = _ordinal(words[j]) if j < len(words) else None
+    month = W.months.get(_low(words[j + 1])) if day is not None and j + 1 < len(words) else None
+    if month:
+        year = _year(words, j + 2)
+        return (j + 3 if year else j + 2), _Spec("date", day=day, month=month, year=year)
+    if k + 1 < len(words):
+        w = _low(words[k])
+        direction = "past" if w in W.past else "future" if w in W.future else "this" if w in W.this else None
+        if direction and _low(words[k + 1]) in W.week:
+            n = {"past": -1, "future": 1, "this": 0}[direction]
+            return k + 2, _Spec("weekday", weekday=weekday, n=n, unit="week")
+    return k, _Spec("weekday", weekday=weekday)
 
 
 def _weekday(word: str, nxt: str) -> int | None:
@@ -345,6 +372,8 @@ def _resolve(spec: _Spec, d: date, way: str | None) -> TimeValue | None:
         return _offset(d, spec.n, spec.unit)
     if spec.kind == "rel":
         return _part(_unit_around(d, spec.unit, spec.n), spec.part)
+    if spec.kind == "weekday" and spec.unit == "week":
+        return _day(_unit_around(d, "week", spec.n).begin + timedelta(days=spec.weekday - 1))
     if spec.kind == "weekday":
         return _day(_weekday_date(d, spec.weekday, spec.direction, way))
     if spec.kind == "weekend":
