@@ -22,7 +22,8 @@ from ..resources import data_path
 
 PRECISIONS = ("day", "week", "month", "year", "interval")
 _NOUN_TAGS = ("NN", "NE", "ADJA")
-_TOKEN_RE = re.compile(r"\d{1,2}\.\d{1,2}\.(?:\d{4})?|\d+\.?|[^\W\d_]+(?:-[^\W\d_]+)*\.?|\S")
+# Like spaCy's German tokens: "29." and "24.12.2024" stay whole, so do "1970er" and "Montag-Demonstrationen".
+_TOKEN_RE = re.compile(r"\d{1,2}\.\d{1,2}\.(?:\d{4})?|\w+(?:-\w+)*\.?|\S")
 _NUMERIC_DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})?$")
 
 

@@ -87,6 +87,7 @@ class VerbRules:
                             trigger=trigger_text, reported_by=reported, place=place, time=time))
                 continue
             if not target_units and entry.relation == "demands" and idx > 0 and cl.finite is not None \
+                    and not cl.subject_inherited \
                     and cl.finite == first_content(doc, cl) and clauses[idx - 1].subject is not None:
                 # "Teheran müsse die Anreicherung stoppen, forderte Barrot": the addressee is the
                 # subject of the quoted demand.

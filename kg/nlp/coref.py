@@ -205,7 +205,8 @@ class Coref:
         if history and doc_tokens is not None:
             last = history[-1]
             gap = doc_tokens[last.end_token:m.start] if last.end_token <= m.start else None
-            if gap is not None and 0 < len(gap) <= 2 and all(t.lower_ in self.grammar.unit_joiners for t in gap):
+            if gap is not None and 0 < len(gap) <= 3 and any(t.lower_ in self.grammar.unit_joiners for t in gap) \
+                    and all(t.lower_ in self.grammar.unit_joiners or t.lower_ in self.definite for t in gap):
                 last.coordinated_with_next = True
         for key in m.actors:
             actor = actors.get(key)
@@ -457,9 +458,15 @@ class Coref:
                     and self._same_office(role, actor.role):
                 matches.append(e)
         if matches:
-            # "Der syrische Präsident" after "al-Scharaa, der Assad gestürzt hatte": the one who was
-            # a subject wins over a later mention in an object or a relative clause.
-            return next((e.key for e in matches if e.subject), matches[0].key)
+            # "Der syrische Präsident" in an article about al-Scharaa that also names Assad: the
+            # person the text is about (named most often so far) wins, then a subject, then the latest.
+            counts: dict[str, int] = {}
+            for e in history:
+                counts[e.key] = counts.get(e.key, 0) + 1
+            order = {e.key: n for n, e in reversed(list(enumerate(matches)))}
+            best = max({e.key for e in matches}, key=lambda key: (
+                counts[key], any(e.subject for e in matches if e.key == key), -order[key]))
+            return best
         holders = [a for a in self.gaz.persons_of(country) if a.role and self._same_office(role, a.role)]
         if len(holders) != 1:
             return None
