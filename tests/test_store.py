@@ -385,3 +385,43 @@ def test_eight_simultaneous_builds_on_one_store_all_succeed(tmp_path):
         p.stderr.close()
     assert [code for code, _ in outcomes] == [0] * 8, outcomes
     assert len(GraphStore.open(store, read_only=True).documents()) == 8
+
+
+def _two_docs(tmp_path: Path) -> Path:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.txt").write_text("Olaf Scholz traf Emmanuel Macron in Paris.\n", encoding="utf-8")
+    (docs / "b.txt").write_text("Russland unterstützt Belarus.\n", encoding="utf-8")
+    return docs
+
+
+@pytest.mark.slow
+def test_build_warns_about_documents_missing_from_its_inputs(tmp_path):
+    docs = _two_docs(tmp_path)
+    out = tmp_path / "out"
+    assert run_kg("build", str(docs), "-o", str(out), "--no-html").returncode == 0
+    (docs / "b.txt").unlink()
+    kept = run_kg("build", str(docs), "-o", str(out), "--no-html")
+    assert kept.returncode == 0, kept.stderr
+    assert ("warning: 1 stored document is not among the inputs and kept in the graph; "
+            "kg build --prune drops them") in kept.stdout
+    assert len(GraphStore.open(out / "store", read_only=True).documents()) == 2
+    pruned = run_kg("build", str(docs), "-o", str(out), "--no-html", "--prune")
+    assert pruned.returncode == 0 and "1 removed" in pruned.stdout and "warning" not in pruned.stdout
+    assert len(GraphStore.open(out / "store", read_only=True).documents()) == 1
+
+
+@pytest.mark.slow
+def test_a_dropped_graph_is_rebuilt(tmp_path):
+    docs = _two_docs(tmp_path)
+    out = tmp_path / "out"
+    assert run_kg("build", str(docs), "-o", str(out), "--no-html").returncode == 0
+    with GraphStore.open(out / "store") as store:  # what DROP GRAPH through kg serve --allow-update does
+        dropped = sorted(store.documents())[0]
+        store.oxigraph.update(f"DROP GRAPH <{iris.document(dropped)}>")
+        store.rebuild_default_graph()
+        store.mark_changed()
+    again = run_kg("build", str(docs), "-o", str(out), "--no-html")
+    assert again.returncode == 0, again.stderr
+    assert "documents: 2 (1 processed, 1 unchanged)" in again.stdout, again.stdout + again.stderr
+    assert dropped in GraphStore.open(out / "store", read_only=True).documents()
