@@ -129,6 +129,7 @@ NORMALISE_CASES = [
     ("Montag-Demonstrationen", THU, "past", None, None, None),
     ("am Morgen", THU, "past", None, None, None),
     ("vor Russland", THU, "past", None, None, None),
+    ("in den 1970er Jahren", THU, "past", None, None, None),
 ]
 
 
@@ -203,6 +204,7 @@ FIND_CASES = [
     ("Scholz traf Macron am Montag vergangener Woche .", None, "am Montag vergangener Woche"),
     ("Scholz traf Macron am gestrigen Mittwoch .", None, "am gestrigen Mittwoch"),
     ("Die gestrigen Gespräche waren gut .", None, None),
+    ("Scholz traf Macron in den 1970er Jahren .", None, None),
 ]
 
 

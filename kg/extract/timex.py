@@ -159,8 +159,9 @@ def _ordinal(word: str) -> int | None:
 
 def _year(words: list[str], k: int) -> int | None:
     W = _words()
-    if k < len(words) and re.fullmatch(r"\d{4}", words[k]) and W.min_year <= int(words[k]) <= W.max_year:
-        return int(words[k])
+    word = words[k].rstrip(".") if k < len(words) else ""  # "2023." at the end of a sentence
+    if re.fullmatch(r"\d{4}", word) and W.min_year <= int(word) <= W.max_year:
+        return int(word)
     return None
 
 
@@ -264,7 +265,7 @@ def _after_weekday(words: list[str], k: int, weekday: int):
 def _weekday(word: str, nxt: str) -> int | None:
     """ISO weekday of "Montag", "Montagabend"; not "Montag-Demonstrationen" nor "Montags"."""
     W = _words()
-    low = word.lower()
+    low = word.lower().rstrip(".")
     if not word[:1].isupper() or nxt == "-":
         return None
     if low in W.weekdays:
