@@ -470,3 +470,84 @@ def test_malformed_requests_get_plain_text_errors(server, raw, status):
     assert head.startswith(f"HTTP/1.1 {status} ".encode()) or head.startswith(f"HTTP/1.0 {status} ".encode()), head
     assert b"text/plain" in head and b"<html" not in body.lower()
     assert _ask_works(server.url)
+
+
+# --- in a real browser (Debian's Chromium): the page, and an attacker page on another origin ---------
+
+ATTACK_PAGE = """<!DOCTYPE html><html><head><meta charset="utf-8"><title>attack</title></head><body>
+<iframe name="sink"></iframe>
+<form id="f" method="POST" action="ENDPOINT" target="sink"><input name="update" value="DROP ALL"></form>
+<script>
+window.results = {};
+document.querySelector("iframe").addEventListener("load", function () { window.results.form = "submitted"; });
+document.getElementById("f").submit();
+fetch("ENDPOINT", {method: "POST", headers: {"Content-Type": "application/sparql-update"}, body: "DROP ALL"})
+  .then(function (r) { window.results.fetchUpdate = r.status; })
+  .catch(function (e) { window.results.fetchUpdate = "blocked"; });
+fetch("ENDPOINT?query=" + encodeURIComponent("SELECT * WHERE { ?s ?p ?o } LIMIT 1"))
+  .then(function (r) { return r.text().then(function (t) { window.results.read = "read " + t.length; }); })
+  .catch(function (e) { window.results.read = "blocked"; });
+</script></body></html>"""
+
+
+def _wait_for(page, expression: str, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(expression):
+        assert time.monotonic() < deadline, f"timed out waiting for {expression}"
+        page.wait_for_timeout(50)
+
+
+@slow
+@pytest.mark.parametrize("cors", [None, "*"])
+def test_in_a_browser_the_page_works_and_another_origin_cannot_write(tmp_path, cors):
+    from browser import chromium_context, chromium_missing_reason
+
+    reason = chromium_missing_reason()
+    if reason:
+        pytest.skip(reason)
+    store = make_store(tmp_path / "store")
+    before = _snapshot_digest(store)
+    with KgServe(store, "--allow-update", *(["--cors-origin", cors] if cors else [])) as running:
+        served = {"/attack.html": ATTACK_PAGE.replace("ENDPOINT", running.url).encode()}
+
+        class Pages(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:  # noqa: N802
+                body = served.get(self.path, b"")
+                self.send_response(200 if body else 404)
+                self.send_header("Content-Type", "text/html; charset=utf-8")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args) -> None:
+                pass
+
+        attacker = ThreadingHTTPServer(("127.0.0.1", 0), Pages)
+        threading.Thread(target=attacker.serve_forever, daemon=True).start()
+        try:
+            with chromium_context() as context:
+                # The endpoint's own page: run the first example, see a results table.
+                page = context.new_page()
+                page.goto(running.base + "/")
+                page.click("#run")
+                _wait_for(page, "() => document.querySelectorAll('#results tr').length > 1")
+                # A page of another origin (localhost vs 127.0.0.1, another port).
+                evil = context.new_page()
+                evil.goto(f"http://localhost:{attacker.server_address[1]}/attack.html")
+                _wait_for(evil, "() => window.results && window.results.form && window.results.fetchUpdate "
+                                "&& window.results.read")
+                results = evil.evaluate("() => window.results")
+        finally:
+            attacker.shutdown()
+            attacker.server_close()
+        if cors:
+            # The preflight passes (it names no content type) but the POST carries the Origin: 403.
+            assert results["fetchUpdate"] == 403 and results["read"].startswith("read "), results
+        else:
+            # No CORS for that origin: the preflight fails, and results cannot be read either.
+            assert results["fetchUpdate"] == "blocked" and results["read"] == "blocked", results
+        still = httpx.get(running.url, params={"query": "ASK { GRAPH ?g { ?s ?p ?o } }"}).json()
+        assert still["boolean"] is True
+        log = "".join(running.log)
+        assert '"POST /sparql HTTP/1.1" 403' in log  # the form post reached the server and was refused
+    assert _snapshot_digest(store) == before
