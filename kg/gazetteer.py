@@ -31,6 +31,7 @@ class Gazetteer:
     adjectives: dict[str, str] = field(default_factory=dict)  # stem (lower) -> state key
     prefixes: dict[str, str] = field(default_factory=dict)  # "US" in "US-Präsident" -> actor key
     _by_country: dict[str, list[Actor]] | None = field(default=None, repr=False, compare=False)
+    first_names: frozenset[str] = frozenset()  # given names that open an unknown person's name
 
     def persons_of(self, country: str) -> list[Actor]:
         """Gazetteer persons whose country is `country` (an actor key)."""
@@ -146,6 +147,11 @@ def load_gazetteer(directory: str | None = None) -> Gazetteer:
             gaz.add_surface(Surface(text, key, "name"))
 
     _add_surnames(gaz)
+    names_file = folder / "first_names.txt"
+    listed = [ln.strip() for ln in names_file.read_text(encoding="utf-8").splitlines()
+              if ln.strip() and not ln.startswith("#")] if names_file.exists() else []
+    gaz.first_names = frozenset(listed) | {a.label.split()[0] for a in gaz.actors.values()
+                                            if a.kind == "person" and len(a.label.split()) >= 2}
 
     places = folder / "places.csv"
     if places.exists():

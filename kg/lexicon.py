@@ -15,7 +15,7 @@ from .errors import KgError
 from .records import MODALITIES, RELATIONS
 from .resources import data_path
 
-TARGET_SLOTS = frozenset({"obj", "mit", "vor", "von", "für", "hinter", "an", "zu", "neben", "none"})
+TARGET_SLOTS = frozenset({"obj", "mit", "vor", "von", "für", "hinter", "an", "zu", "neben", "bei", "none"})
 NOUN_ARGS = frozenset({"zwischen", "mit", "für", "an", "vor", "von"})
 
 

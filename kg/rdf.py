@@ -52,7 +52,9 @@ def bind_prefixes(graph: Graph) -> None:
         graph.bind(prefix, ns, override=True, replace=True)
 
 
-def actor_triples(actor: Actor) -> Iterable[tuple]:
+def actor_triples(actor: Actor, described: Iterable[str] | None = None) -> Iterable[tuple]:
+    """The description of one actor; with `described` (the keys a graph describes), gkg:country
+    is written only if it points at one of them, so no country is left undescribed."""
     node = iris.actor(actor.key)
     if actor.kind == "organization":
         yield node, RDF.type, _ORG_CLASS.get(actor.org_type or "", GEO.Organization)
@@ -63,7 +65,7 @@ def actor_triples(actor: Actor) -> Iterable[tuple]:
         yield node, SKOS.altLabel, Literal(alias, lang=LANG)
     if actor.role:
         yield node, GEO.role, Literal(actor.role, lang=LANG)
-    if actor.country and actor.country != actor.key:
+    if actor.country and actor.country != actor.key and (described is None or actor.country in described):
         yield node, GEO.country, iris.actor(actor.country)
     if actor.iso2 and actor.kind == "state":
         yield node, GEO.isoCode, Literal(actor.iso2.upper())
@@ -162,12 +164,38 @@ def document_triples(result: DocumentResult) -> Iterable[tuple]:
         yield node, GEO.text, Literal(sent.text, lang=LANG)
         yield node, GEO.beginIndex, Literal(sent.start, datatype=XSD.integer)
         yield node, GEO.endIndex, Literal(sent.end, datatype=XSD.integer)
-    for key in sorted(referenced_actors(result)):
-        yield from actor_triples(result.actors[key])
+    actors = described_actors(result)
+    for key in sorted(actors):
+        yield from actor_triples(actors[key], actors)
     texts = {sent.index: sent.text for sent in result.sentences}
     for st in result.statements:
         yield from statement_triples(st)
         yield from event_triples(st, texts.get(st.sentence, ""), result)
+
+
+def described_actors(result: DocumentResult) -> dict[str, Actor]:
+    """The actors a document's graph describes: those its statements use and, transitively,
+    their countries (or parent organisations), from the gazetteer when the text did not
+    mention them, so that every gkg:country points at a described actor (SHACL)."""
+    table = {key: result.actors[key] for key in referenced_actors(result)}
+    pending = list(table.values())
+    gazetteer = None
+    while pending:
+        actor = pending.pop()
+        country = actor.country
+        if not country or country == actor.key or country in table:
+            continue
+        found = result.actors.get(country)
+        if found is None:
+            if gazetteer is None:
+                from .gazetteer import load_gazetteer
+
+                gazetteer = load_gazetteer().actors
+            found = gazetteer.get(country)
+        if found is not None:
+            table[country] = found
+            pending.append(found)
+    return table
 
 
 def referenced_actors(result: DocumentResult) -> set[str]:

@@ -162,6 +162,16 @@ class ActorRuler:
             if actor.country and actor.country in self.gaz.actors:
                 actors.setdefault(actor.country, self.gaz.actors[actor.country])
 
+    def _unknown_surname(self, doc: Doc, k: int, end: int) -> bool:
+        """A capitalised word after a given name that is no known noun of kg's lexicons."""
+        t = doc[k]
+        word = t.text
+        return word[:1].isupper() and word.replace("-", "").replace("'", "").isalpha() and len(word) > 1 \
+            and t.tag_ in ("NE", "NN", "FM", "XY") and not t.is_sent_start \
+            and word not in self.time_words and word not in self.gov_nouns and self.role_of(word)[0] is None \
+            and self.lex.noun(word, t.lemma_) is None and self._match_surface(doc, k, end) is None \
+            and not self.adjective_states(word)
+
     @staticmethod
     def _remember_name_parts(span, key: str, known: dict[str, str]) -> None:
         """After "Kaja Kallas" or "Lee Jae-myung", a bare "Kallas", "Kaja" or "Lee" in the same
@@ -365,7 +375,17 @@ class ActorRuler:
                                       confidence=0.8))
                     i = ent.end
                     continue
-            # 8. unknown proper-name sequences: two or more NE tokens
+            # 8. a given name and a surname HanTa does not know as a name: "Heiko Maas", "Yvette Cooper"
+            if text in self.gaz.first_names and i + 1 < end and self._unknown_surname(doc, i + 1, end):
+                j = i + 2 if not (i + 2 < end and self._unknown_surname(doc, i + 2, end) and doc[i + 2].tag_ == "NE") \
+                    else i + 3
+                name = " ".join(t.text for t in doc[i:j])
+                key = self._mint(actors, "person", name, gender="m")
+                self._remember_name_parts(doc[i:j], key, minted_surnames)
+                take(TokenMention(i, j, (key,), "ne_person", confidence=0.75))
+                i = j
+                continue
+            # 9. unknown proper-name sequences: two or more NE tokens
             if tok.tag_ == "NE" and text[:1].isupper():
                 j = i
                 while j < end and doc[j].tag_ == "NE" and doc[j].text[:1].isupper() and \
