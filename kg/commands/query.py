@@ -50,6 +50,7 @@ def query_command(graph, query, store_dir, fmt, binds, width) -> None:
       cat questions/who-meets-whom.rq | kg query @- --width 0
     """
     from ..errors import KgError
+    from .. import sparql_guard
     from ..query import format_result, parse_binding, read_query, unknown_terms_warning
     from ..rdfio.source import resolve
 
@@ -60,6 +61,9 @@ def query_command(graph, query, store_dir, fmt, binds, width) -> None:
     if graph == "-" and query == "@-":
         raise KgError("standard input can hold the graph or the query, not both")
     sparql = read_query(query)
+    # Size and depth before Oxigraph's parser: 5,000 nested parentheses crash it (SIGSEGV);
+    # tests/test_serve_security.py::test_deeply_nested_query_is_refused_before_parsing.
+    sparql_guard.check(sparql)
     warning = unknown_terms_warning(sparql)
     if warning:
         click.echo(f"kg: warning: {warning}", err=True)
