@@ -134,3 +134,50 @@ def test_every_graph_kg_build_writes_conforms(tmp_path):
         assert "conforms to the SHACL shapes" in result.stdout
     result = kg("validate", "--store", str(out / "store"))
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def _org_with_parent_keys() -> list[str]:
+    from kg.gazetteer import load_gazetteer
+
+    actors = load_gazetteer().actors
+    with_country = sorted(k for k, a in actors.items() if a.country and a.country in actors and a.country != k)
+    # Every organisation (their countries are states or parent organisations), a few persons and places.
+    return ([k for k in with_country if actors[k].kind == "organization"]
+            + [k for k in with_country if actors[k].kind == "person"][:3]
+            + [k for k in with_country if actors[k].kind == "place"][:3])
+
+
+def test_the_gazetteer_has_actors_whose_country_it_must_describe():
+    keys = _org_with_parent_keys()
+    assert "org/eu-kommission" in keys and len(keys) >= 7
+
+
+@pytest.mark.parametrize("key", _org_with_parent_keys())
+def test_an_actor_whose_country_the_text_never_mentions_conforms(key):
+    """The agent's country (a state or parent organisation) is described from the gazetteer."""
+    from dataclasses import replace
+
+    from kg.gazetteer import load_gazetteer
+
+    actor = load_gazetteer().actors[key]
+    result = make_sample_result()
+    actors = {k: a for k, a in result.actors.items() if k != actor.country}
+    actors[key] = actor
+    role = "place" if actor.kind == "place" else "agent"
+    statements = [replace(result.statements[0], **{role: key})]
+    result = replace(result, actors=actors, statements=statements)
+    graph = union_graph(build_dataset([result]))
+    country = iris.actor(actor.country)
+    assert (iris.actor(key), GEO.country, country) in graph
+    assert graph.value(country, RDFS.label) is not None
+    assert check(graph) == []
+
+
+@pytest.mark.slow
+def test_von_der_leyen_meets_scholz_conforms(tmp_path):
+    (tmp_path / "vdl.txt").write_text("Ursula von der Leyen traf Olaf Scholz in Berlin.\n", encoding="utf-8")
+    built = kg("build", str(tmp_path / "vdl.txt"), "-o", str(tmp_path / "out"), "--no-html", "-q")
+    assert built.returncode == 0, built.stderr
+    result = kg("validate", str(tmp_path / "out" / "graph.ttl"))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "conforms to the SHACL shapes" in result.stdout
