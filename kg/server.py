@@ -545,8 +545,8 @@ class WorkerPool:
         except (OSError, EOFError, KgError) as exc:
             print(f"kg serve: cannot start a query worker: {exc}", file=sys.stderr, flush=True)
 
-    def run(self, job: dict, deadline: float) -> dict:
-        """Run `job` in a free worker, waiting for one until `deadline`."""
+    def run(self, job: dict, deadline: float, client_gone=None) -> dict:
+        """Run `job` in a free worker, waiting for one until `deadline`; stop it if `client_gone()`."""
         while True:
             try:
                 worker = self.idle.get(timeout=max(0.0, deadline - time.monotonic()))
@@ -566,10 +566,14 @@ class WorkerPool:
         try:
             try:
                 worker.conn.send(job)
-                if not worker.conn.poll(max(0.0, deadline - time.monotonic())):
-                    self._replace(worker, kill=True)
-                    raise HttpError(503, f"query timed out after {self.settings.timeout:g} s "
-                                         "(kg serve --timeout) and was stopped; narrow the query or add LIMIT")
+                while not worker.conn.poll(min(0.25, max(0.0, deadline - time.monotonic()))):
+                    if time.monotonic() >= deadline:
+                        self._replace(worker, kill=True)
+                        raise HttpError(503, f"query timed out after {self.settings.timeout:g} s "
+                                             "(kg serve --timeout) and was stopped; narrow the query or add LIMIT")
+                    if client_gone is not None and client_gone():
+                        self._replace(worker, kill=True)  # nobody waits for the answer: free the worker
+                        raise HttpError(499, "client closed the connection")
                 reply = worker.conn.recv()
             except (EOFError, OSError, ValueError):
                 self._replace(worker, kill=True)
@@ -682,12 +686,12 @@ class Endpoint:
         except QueryError as exc:
             raise HttpError(400, str(exc)) from None
 
-    def run(self, job: dict) -> dict:
+    def run(self, job: dict, client_gone=None) -> dict:
         # Waiting in line gets twice the timeout: runaways ahead are stopped after one.
         deadline = time.monotonic() + 2 * self.settings.timeout
         if job["kind"] == "query":
             self.check(job["sparql"], "query")
-        return self.pool.run(job, deadline)
+        return self.pool.run(job, deadline, client_gone)
 
     def run_update(self, sparql: str) -> None:
         if not self.settings.allow_update or self.graph_store is None:
@@ -987,6 +991,16 @@ class Handler(BaseHTTPRequestHandler):
                          f"start kg serve with --allowed-host {host} to serve under that name")
         return False
 
+    def _client_gone(self) -> bool:
+        """True if the client closed its connection (EOF waiting on the socket)."""
+        import select
+
+        try:
+            readable, _, _ = select.select([self.connection], [], [], 0)
+            return bool(readable) and self.connection.recv(1, socket.MSG_PEEK) == b""
+        except (OSError, ValueError):
+            return True
+
     def _method_not_allowed(self) -> None:
         if not self._host_ok():
             return
@@ -1070,7 +1084,7 @@ class Handler(BaseHTTPRequestHandler):
         self.endpoint.maybe_reload()
         started = time.monotonic()
         try:
-            reply = self.endpoint.run(job)
+            reply = self.endpoint.run(job, self._client_gone)
         except HttpError as exc:
             self._error(exc.status, exc.message)
             return
@@ -1179,7 +1193,7 @@ class Handler(BaseHTTPRequestHandler):
                                   "default_graphs": params.get("default-graph-uri", []),
                                   "named_graphs": params.get("named-graph-uri", []),
                                   "accept": self.headers.get("Accept"),
-                                  "format": params.get("format", [None])[0]})
+                                  "format": params.get("format", [None])[0]}, self._client_gone)
             self._reply(reply, started)
         except HttpError as exc:
             self._error(exc.status, exc.message)

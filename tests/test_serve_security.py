@@ -551,3 +551,24 @@ def test_in_a_browser_the_page_works_and_another_origin_cannot_write(tmp_path, c
         log = "".join(running.log)
         assert '"POST /sparql HTTP/1.1" 403' in log  # the form post reached the server and was refused
     assert _snapshot_digest(store) == before
+
+
+@slow
+def test_an_abandoned_runaway_frees_its_worker(store_dir):
+    """A client that sends a runaway query and hangs up does not hold the worker until the timeout."""
+    from urllib.parse import quote
+
+    with KgServe(store_dir, "--quiet", "--timeout", "120", "--workers", "1") as running:
+        port = int(running.base.rsplit(":", 1)[1])
+        before = _worker_pids(running)
+        with socket.create_connection(("127.0.0.1", port), timeout=20) as conn:
+            conn.sendall(f"GET /sparql?query={quote(CROSS)} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".encode())
+            (worker,) = before
+            start = _cpu_ticks(worker)
+            deadline = time.monotonic() + 30
+            while _cpu_ticks(worker) < start + 20 and time.monotonic() < deadline:  # it is running
+                time.sleep(0.05)
+        started = time.monotonic()
+        assert _ask_works(running.url, timeout=60)
+        assert time.monotonic() - started < 20  # not the 120 s timeout
+        assert _worker_pids(running) != before
