@@ -16,8 +16,6 @@ PHENOMENA = Path(__file__).resolve().parent.parent / "dev" / "phenomena.jsonl"
 # Items the extractor does not get yet, with the reason (strict: a fix must remove the entry).
 KNOWN_GAPS = {
     "ph-009": "a plural role noun with 'aus X und Y' and an apposition list after it is not bound to the names",
-    "ph-016": "'dem Kronprinzen Saudi-Arabiens' (a role with a genitive state, no name) is not resolved to the "
-              "office holder when it stands before the verb",
 }
 
 

@@ -319,11 +319,13 @@ class ClauseGrammar:
             if j > lo and doc[j].tag_ == "NE" and doc[j].text.endswith("s") and is_role(doc[j - 1].text):
                 j -= 1  # "der Präsident Brasiliens, Lula"
             elif j > lo and doc[j].tag_ in ("NE", "NN"):
-                # "den Vorsitzenden der oppositionellen CHP, Özgür Özel": a genitive phrase after the role
+                # "den Vorsitzenden der oppositionellen CHP, Özgür Özel": a genitive phrase after the
+                # role; "seinen Kollegen aus Frankreich und Polen, Barrot und Sikorski": a PP after it
                 g = j
-                while g > lo and g > j - 4 and doc[g].tag_ in ("NE", "NN", "ADJA"):
+                while g > lo and g > j - 6 and (doc[g].tag_ in ("NE", "NN", "ADJA") or doc[g].lower_ in self.unit_joiners):
                     g -= 1
-                if g > lo and doc[g].lower_ in self.genitive_articles and is_role(doc[g - 1].text):
+                if g > lo and (doc[g].lower_ in self.genitive_articles or doc[g].tag_ == "APPR") \
+                        and is_role(doc[g - 1].text):
                     j = g - 1
             if doc[j].tag_ == "NN" and is_role(doc[j].text):
                 k = j

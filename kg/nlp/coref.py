@@ -340,6 +340,9 @@ class Coref:
         # -- descriptions: "der Kremlchef", "der US-Präsident", "der französische Präsident"
         if tok.tag_ in ("NN", "NE") and tok.i > 0:
             role, prefix_key = self.ruler.role_of(tok.text)
+            if role is None and self.lex.is_role(tok.text):
+                # inflected: "dem Kronprinzen Saudi-Arabiens"
+                role = next((f for f in (tok.text[:-2], tok.text[:-1]) if f in self.lex.role_nouns), None)
             fallback = self.descriptions.get(tok.text)
             if role is None and fallback is None:
                 return None
