@@ -294,3 +294,21 @@ def test_viz_model_reads_dates_codes_and_sources(graph_file):
     assert by_time[None].report_date is True and by_time[None].date == "2025-02-13"
     (doc,) = model.documents
     assert (doc.title, doc.date, doc.url) == ("Ein Testartikel", "2025-02-13", "https://example.org/a")
+
+
+@pytest.mark.parametrize("predicate, value, shape", [
+    (GEO.date, Literal("2025-02-10", datatype=XSD.string), "kgsh:StatementDate"),
+    (GEO.dateBegin, Literal("2025-03-01", datatype=XSD.date), "kgsh:StatementDateBegin"),  # after dateEnd
+    (GEO.datePrecision, Literal("fortnight"), "kgsh:StatementDatePrecision"),
+    (GEO.dateIsReportDate, Literal("yes"), "kgsh:StatementReportDate"),
+    (GEO.eventCode, URIRef("https://example.org/code/042"), "kgsh:StatementEventCode"),
+])
+def test_shapes_catch_bad_dates_and_codes(predicate, value, shape):
+    from kg.commands.validate import check
+
+    ds = build_dataset([sample_result()])
+    graph = ds.graph(iris.document("doc1"))
+    monday = next(s for s, o in graph.subject_objects(GEO.timeExpression) if str(o) == "am Montag")
+    assert check(ds) == []
+    graph.set((monday, predicate, value))
+    assert shape in {v.shape for v in check(ds)}
