@@ -302,6 +302,8 @@ BAD_RECORDS = {
                                "p.html", "no main text"),
     "non-HTML WARC record": ("w.warc.gz", None, "w.warc.gz@", "not HTML (content type image/png)"),
     "WARC redirect": ("r.warc.gz", None, "r.warc.gz@", "HTTP status 301"),
+    "WARC cut off": ("t.warc.gz", None, "t.warc.gz@", "record truncated"),
+    "not a WARC file": ("n.warc", b"not a WARC file\n" * 10, "n.warc", "not a WARC file"),
 }
 
 
@@ -309,6 +311,9 @@ def bad_bytes(name: str) -> bytes:
     file, data, _, _ = BAD_RECORDS[name]
     if data is not None:
         return data
+    if name == "WARC cut off":
+        data = warc_bytes([WARC_RECORDS[1], WARC_RECORDS[0]], True)
+        return data[:-200]  # inside the last response's payload
     if name == "WARC redirect":
         bad = ("https://example.org/alt", "301 Moved Permanently", "text/html", b"<html>moved</html>",
                "2025-03-05T08:00:00Z")
@@ -327,7 +332,7 @@ def test_bad_records_are_skipped_and_counted(name, tmp_path):
     assert len(skipped) == 1, skipped
     assert str(tmp_path / where) in skipped[0] and reason in skipped[0]
     assert "good" in {d.doc_id for d in docs}  # the rest is still read
-    assert len(docs) == (2 if file.endswith((".jsonl", ".warc.gz")) else 1)
+    assert len(docs) == (2 if file.endswith((".jsonl", ".warc.gz")) else 1)  # good.txt (+ the file's good record)
     # Without on_skip the first bad record is an error (all or nothing).
     with pytest.raises(InputError, match=reason.replace("(", r"\(").replace(")", r"\)")):
         read_documents([tmp_path])
@@ -444,3 +449,18 @@ def test_a_corpus_is_streamed_not_held_in_memory(tmp_path):
         tracemalloc.stop()
     assert count == 2000
     assert peak < 0.1 * 2000 * len(text)  # 11 MB of text; measured peak 0.5 MB (ids and buffers)
+
+
+@pytest.mark.parametrize("gz", [False, True], ids=["plain", "gzip"])
+def test_a_warc_cut_anywhere_is_read_up_to_the_damage(gz, tmp_path):
+    """A download that stopped half-way: never a traceback, the complete records are still read."""
+    data = warc_bytes(WARC_RECORDS, gz)
+    path = tmp_path / ("cut.warc.gz" if gz else "cut.warc")
+    for cut in range(60, len(data), 41):
+        path.write_bytes(data[:cut])
+        skipped: list[str] = []
+        docs = list(iter_documents([path], on_skip=skipped.append))
+        assert len(docs) + len(skipped) <= 3 and len(docs) <= 2
+        assert all(m.startswith(str(path)) for m in skipped), skipped
+    path.write_bytes(data)
+    assert len(list(iter_documents([path], on_skip=pytest.fail))) == 2

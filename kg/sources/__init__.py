@@ -464,9 +464,22 @@ def _jsonl(source: _Source, shown: str, container: str, names: dict[str, str], s
 def _warc(source: _Source, shown: str, container: str, side: dict[str, str],
           reporter: _Reporter) -> Iterator[InputDocument]:
     """One document per HTML response record of a WARC file (gzip per record or whole)."""
-    from .web import extract_page, host_of, iter_warc
+    from .web import extract_page, host_of, is_warc, iter_warc
 
     assert source.path is not None
+    try:
+        with source.path.open("rb") as raw:
+            head = raw.read(64)
+            if head[:2] == b"\x1f\x8b":
+                raw.seek(0)
+                with gzip.GzipFile(fileobj=raw, mode="rb") as unzipped:
+                    head = unzipped.read(64)
+    except (EOFError, zlib.error, gzip.BadGzipFile) as exc:
+        reporter.skip(f"{shown}: damaged compressed data ({exc}); skipped")
+        return
+    if not is_warc(head):
+        reporter.skip(f"{shown}: not a WARC file (it does not open with a WARC/1.x record); skipped")
+        return
     with source.path.open("rb") as fh:
         for entry in iter_warc(fh, MAX_DOC_BYTES):
             where = f"{shown}@{entry.offset}"

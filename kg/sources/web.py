@@ -59,6 +59,11 @@ class WarcResponse:
     problem: str | None = None
 
 
+def is_warc(head: bytes) -> bool:
+    """Whether a file's first bytes (gunzipped) open a WARC record."""
+    return head.startswith(b"WARC/")
+
+
 def iter_warc(stream: BinaryIO, max_bytes: int) -> Iterator[WarcResponse]:
     """Each response (or resource) record of a WARC file, HTML or a reason why not.
 
@@ -90,17 +95,22 @@ def iter_warc(stream: BinaryIO, max_bytes: int) -> Iterator[WarcResponse]:
             payload = None
             if not problem:
                 payload = record.content_stream().read(max_bytes + 1)
+                missing = getattr(record.raw_stream, "limit", 0)  # Content-Length not reached: cut off
                 if len(payload) > max_bytes:
                     problem, payload = f"record too large (more than {max_bytes} bytes)", None
+                elif missing > 0:
+                    problem, payload = f"record truncated ({missing} bytes missing)", None
             # Only after the payload is read: asking for the offset reads the record to its end.
             offset = records.get_record_offset()
             yield WarcResponse(offset, headers.get_header("WARC-Record-ID") or f"@{offset}",
                                headers.get_header("WARC-Target-URI"), headers.get_header("WARC-Date"),
                                payload, problem)
-    except (ArchiveLoadFailed, OSError, EOFError, ValueError) as exc:
-        yield WarcResponse(offset, f"@{offset}", None, None, None,
-                           f"damaged WARC data ({str(exc).splitlines()[0] if str(exc) else type(exc).__name__}); "
-                           "rest of the file not read")
+    except (ArchiveLoadFailed, OSError, EOFError, ValueError, AttributeError, TypeError, KeyError) as exc:
+        # warcio raises whatever its parser trips over on damaged headers (AttributeError on a
+        # record cut inside its header block): all of them mean "this file ends here".
+        why = "a record header is cut off or malformed" if isinstance(exc, (AttributeError, TypeError, KeyError)) \
+            else (str(exc).splitlines() or [type(exc).__name__])[0]
+        yield WarcResponse(offset, f"@{offset}", None, None, None, f"damaged WARC data ({why}); rest of the file not read")
 
 
 def host_of(url: str | None) -> str | None:
