@@ -244,10 +244,13 @@ def _cell(term):
         return None
     if isinstance(term, ox.Literal):
         dt = term.datatype.value.rsplit("#", 1)[-1]
-        if dt in ("integer", "int", "long"):
-            return int(term.value)
-        if dt in ("decimal", "double", "float"):
-            return float(term.value)
+        try:
+            if dt in ("integer", "int", "long"):
+                return int(term.value)
+            if dt in ("decimal", "double", "float"):
+                return float(term.value)
+        except ValueError:
+            return term.value  # an ill-formed number in someone else's graph: keep its text
         if dt == "boolean":
             return term.value in ("true", "1")
         return term.value
