@@ -464,3 +464,20 @@ def test_a_warc_cut_anywhere_is_read_up_to_the_damage(gz, tmp_path):
         assert all(m.startswith(str(path)) for m in skipped), skipped
     path.write_bytes(data)
     assert len(list(iter_documents([path], on_skip=pytest.fail))) == 2
+
+
+@pytest.mark.parametrize("args,message", [
+    (["--field", "textbody"], "--field 'textbody': expected NAME=KEY"),
+    (["--field", "body=text"], "unknown document field 'body'"),
+    (["--date", "13.02.2025"], "--date '13.02.2025': expected an ISO date YYYY-MM-DD"),
+])
+def test_cli_option_errors_are_one_line(args, message, tmp_path):
+    from click.testing import CliRunner
+
+    from kg.cli import cli
+
+    (tmp_path / "a.jsonl").write_text('{"text": "Putin traf Trump."}\n', encoding="utf-8")
+    result = CliRunner().invoke(cli, ["build", str(tmp_path / "a.jsonl"), "-o", str(tmp_path / "out"), *args])
+    assert result.exit_code == 1
+    assert message in result.output and "Traceback" not in result.output
+    assert not (tmp_path / "out" / "graph.ttl").exists()
