@@ -312,3 +312,18 @@ def test_shapes_catch_bad_dates_and_codes(predicate, value, shape):
     assert check(ds) == []
     graph.set((monday, predicate, value))
     assert shape in {v.shape for v in check(ds)}
+
+
+def test_events_from_a_store_match_the_graph_file(graph_file, tmp_path):
+    from kg.rdf import document_triples
+    from kg.store import GraphStore
+
+    with GraphStore.open(tmp_path / "store") as store:
+        store.put_document("doc1", "h", document_triples(sample_result()))
+        store.commit()
+    out = tmp_path / "from-store.jsonl"
+    result = CliRunner().invoke(cli, ["events", "--store", str(tmp_path / "store"), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    from_store = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert from_store == json.loads(json.dumps(events_table(graph_file)))
+    assert len(kg.events(store=tmp_path / "store")) == 4
