@@ -269,6 +269,8 @@ def test_python_api(graph_file):
      [("Olaf Scholz", "Emmanuel Macron", "2025-06", "im Juni", False)]),
     ("meetings-per-pair-per-year.rq", ("year", "actor1", "actor2", "meetings"),
      [(2024, "Emmanuel Macron", "Olaf Scholz", 1), (2025, "Emmanuel Macron", "Olaf Scholz", 1)]),
+    ("goldstein-per-pair-per-month.rq", ("month", "agent", "target", "goldstein", "events"),
+     [("2025-02", "Olaf Scholz", "Emmanuel Macron", 2.5, 1), ("2025-02", "Deutschland", "Ukraine", 8.3, 1)]),
 ])
 def test_questions_return_rows(graph_file, question, columns, expected):
     from kg.event_table import _cell
