@@ -300,7 +300,7 @@ _GRAMMAR_SCHEMA = {
     "negation": {"particles", "determiners", "not_after", "complementizers", "negating_words"},
     "modality": {"planned_modals", "possible_modals", "possible_forms", "possible_adverbs", "planned_adverbs",
                  "possible_adjectives", "planned_noun_adj", "possible_noun_adj", "future_auxiliary",
-                 "purpose_complementizers", "question_complementizers"},
+                 "purpose_complementizers", "question_complementizers", "past_auxiliary_forms"},
     "voice": {"recipient_auxiliaries", "passive_auxiliary", "agent_prepositions"},
     "participation": {"adjunct_prepositions", "blocking_nouns", "object_partner_nouns"},
     "attribution": {"speech_verbs", "quote_verbs", "prepositions", "postpositions", "source_nouns"},

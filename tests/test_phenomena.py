@@ -15,7 +15,6 @@ PHENOMENA = Path(__file__).resolve().parent.parent / "dev" / "phenomena.jsonl"
 
 # Items the extractor does not get yet, with the reason (strict: a fix must remove the entry).
 KNOWN_GAPS = {
-    "ph-009": "a plural role noun with 'aus X und Y' and an apposition list after it is not bound to the names",
 }
 
 

@@ -21,6 +21,7 @@ class ModalityRules:
         self.question_complementizers = frozenset(m["question_complementizers"])
         self.planned_modals = frozenset(m["planned_modals"])
         self.future_aux = m["future_auxiliary"]
+        self.past_aux_forms = frozenset(m["past_auxiliary_forms"])
         self.possible_modals = frozenset(m["possible_modals"])
         self.possible_forms = frozenset(m["possible_forms"])
         self.possible_adverbs = frozenset(m["possible_adverbs"])
@@ -55,7 +56,8 @@ class ModalityRules:
             planned = True
         if self.future_aux in auxes and not self.g.is_passive(doc, cl) and any(doc[k].tag_ in ("VVINF", "VAINF", "VMINF") for k in cl.verbs):
             planned = True
-        if finite is not None and finite.lemma_ == self.future_aux and not self.g.is_passive(doc, cl) and any(
+        if finite is not None and finite.lemma_ == self.future_aux and finite.lower_ not in self.past_aux_forms \
+                and not self.g.is_passive(doc, cl) and any(
                 doc[k].tag_ == "VVINF" or (doc[k].tag_ in ("VVPP", "VVFIN") and k != finite.i and doc[k].text == doc[k].lemma_)
                 for k in cl.verbs):
             planned = True  # future: "wird … treffen", "wird … empfangen"

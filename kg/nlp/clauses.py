@@ -331,6 +331,8 @@ class ClauseGrammar:
                 k = j
         if appositive and k >= lo and doc[k].tag_ == "NN" and is_role(doc[k].text):
             k -= 1
+            if k - 1 >= lo and doc[k].tag_ == "KON" and doc[k - 1].text.endswith("-"):
+                k -= 2  # "Staats- und Parteichef Xi Jinping"
             if k >= lo and doc[k].tag_ == "NE" and doc[k].text.endswith("s"):
                 k -= 1  # genitive name before the head noun: "Senegals Präsidenten"
         while k >= lo:
@@ -397,9 +399,8 @@ class ClauseGrammar:
                                                and o.end - o.start > m.end - m.start for o in inside)]
         # A genitive possessor of a role noun before a person is part of that person's phrase:
         # "Kanadas Premier Mark Carney, Indiens Regierungschef Narendra Modi".
-        starts = {m.start for m in inside}
-        possessors = {id(m) for m in inside if m.genitive and m.end + 1 < cl.end and doc[m.end].tag_ == "NN"
-                      and self.lex.is_role(doc[m.end].text) and m.end + 1 in starts}
+        person_starts = {m.start for m in inside if m.actors and m.actors[0].startswith("person/")}
+        possessors = {id(m) for m in inside if m.genitive and self._possesses_role(doc, m.end, cl.end, person_starts)}
         possessor_tokens = {k for m in inside if id(m) in possessors for k in range(m.start, m.end)}
         inside = [m for m in inside if id(m) not in possessors]
         units: list[Unit] = []
@@ -454,10 +455,27 @@ class ClauseGrammar:
                 u.case, u.genitive_of = "gen", prev.genitive_of
         return units
 
+    def _possesses_role(self, doc: Doc, k: int, end: int, person_starts: set[int]) -> bool:
+        """Tokens from k are a role noun phrase before a person: "Premier Carney", "Staats- und
+        Parteichef Xi Jinping" (a genitive before them is the person's country, no argument)."""
+        seen_role = False
+        for j in range(k, min(end, k + 4)):
+            t = doc[j]
+            if j in person_starts:
+                return seen_role
+            if t.tag_ == "NN" and self.lex.is_role(t.text):
+                seen_role = True
+            elif not (t.tag_ in ("TRUNC", "KON", "ADJA") or t.text.endswith("-")):
+                return False
+        return False
+
     def _opens_apposition(self, doc: Doc, last: Unit, gap, m: TokenMention) -> bool:
-        """A comma after the genitive attribute of a role noun, then a person: an apposition."""
+        """A comma after the genitive attribute of a role noun, or after states, then a person:
+        an apposition ("der Nato, Mark Rutte"; "Kollegen aus Jordanien und Ägypten, al-Safadi …")."""
         if len(gap) != 1 or gap[0].text != "," or not m.actors or not m.actors[0].startswith("person/"):
             return False
+        if all(not key.startswith("person/") for key in last.actors):
+            return True
         k = last.start - 1
         while k > 0 and doc[k].tag_ in ("ADJA", "ADJD"):
             k -= 1
