@@ -42,6 +42,7 @@ class VerbTrigger:
     modality: str | None = None
     confidence: float = 0.8
     agent_from: tuple[str, ...] = ()  # converse verbs: the agent is in this PP, the target is the subject
+    symmetric: bool = False  # a coordinated subject meets each other: "Modi und Sharif telefonierten"
 
 
 @dataclass(frozen=True)
@@ -138,7 +139,8 @@ _VERB_KEYS = {
     "lemma": (str, True), "relation": (str, True), "target": (list, True), "reflexive": (str, False),
     "exclude_preps": (list, False), "exclude_objects": ("words", False), "requires_object_noun": ("words", False),
     "requires_words": (list, False), "target_kinds": (list, False), "modality": (str, False),
-    "confidence": (float, False), "agent_from": (list, False), "examples": ("examples", False),
+    "confidence": (float, False), "agent_from": (list, False), "symmetric": (bool, False),
+    "examples": ("examples", False),
 }
 _NOUN_KEYS = {
     "lemmas": (list, True), "relation": (str, True), "args": (list, True), "confidence": (float, True),
@@ -249,7 +251,7 @@ def _parse_triggers(triggers: dict) -> tuple[dict, dict, dict, dict, list[Exampl
             requires_words=frozenset(entry.get("requires_words", ())),
             target_kinds=frozenset(entry.get("target_kinds", ())),
             modality=modality, confidence=float(entry.get("confidence", 0.8)),
-            agent_from=tuple(entry.get("agent_from", ())),
+            agent_from=tuple(entry.get("agent_from", ())), symmetric=entry.get("symmetric", False),
         ))
         examples += _examples(entry, where)
     nouns: dict[str, NounTrigger] = {}

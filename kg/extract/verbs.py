@@ -153,7 +153,7 @@ class VerbRules:
             return None, [], False
         clause_words = {doc[k].lower_ for k in range(cl.start, cl.end)}
         if entry.relation == "meets" and len(subject.actors) >= 2 and not any(u.prep == "mit" for u in units) and (
-                clause_words & self.g.reciprocal or entry.lemma.startswith("zusammen")):
+                clause_words & self.g.reciprocal or entry.symmetric):
             return subject, [], False  # reciprocal: "A und B trafen sich / telefonierten miteinander"
         targets: list[Unit] = []
         for slot in entry.target:
