@@ -87,8 +87,9 @@ def serve_command(store: Path | None, host: str, port: int, allow_update: bool, 
       kg serve                                  # output/store on 127.0.0.1:7878
       kg serve --store /data/kg/store --port 8890 --timeout 10
       kg serve --cors-origin https://yasgui.triply.cc   # let the hosted YASGUI read it
-      curl -H 'Accept: text/csv' --data-urlencode \\
-        'query=SELECT ?a ?b WHERE { ?a gkg:meets ?b }' http://127.0.0.1:7878/sparql
+      curl -H 'Accept: text/csv' --data-urlencode 'query=PREFIX gkg:
+        <https://w3id.org/geokg/ontology#> SELECT ?a ?b WHERE { ?a gkg:meets ?b }' \\
+        http://127.0.0.1:7878/sparql
     """
     from ..server import Settings, make_server
     from ..store import DEFAULT_STORE, GraphStore
