@@ -299,7 +299,7 @@ def _parse_triggers(triggers: dict) -> tuple[dict, dict, dict, dict, list[Exampl
 # Sections and keys the rules read from grammar.toml and roles.toml; a missing one is an error
 # at load time rather than a KeyError deep inside a rule.
 _GRAMMAR_SCHEMA = {
-    "negation": {"particles", "determiners", "not_after", "complementizers", "negating_words"},
+    "negation": {"particles", "determiners", "not_after", "complementizers", "negating_words", "manner_nouns"},
     "modality": {"planned_modals", "possible_modals", "possible_forms", "possible_adverbs", "planned_adverbs",
                  "possible_adjectives", "planned_noun_adj", "possible_noun_adj", "future_auxiliary",
                  "purpose_complementizers", "question_complementizers", "past_auxiliary_forms"},

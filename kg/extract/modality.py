@@ -17,6 +17,7 @@ class ModalityRules:
         self.not_after = frozenset(n["not_after"])
         self.negating_complementizers = frozenset(n["complementizers"])
         self.negating_words = frozenset(n["negating_words"])
+        self.negating_manner = frozenset(n["manner_nouns"])
         self.purpose_complementizers = frozenset(m["purpose_complementizers"])
         self.question_complementizers = frozenset(m["question_complementizers"])
         self.planned_modals = frozenset(m["planned_modals"])
@@ -34,6 +35,9 @@ class ModalityRules:
         cl = clauses[idx]
         words = [doc[k] for k in range(cl.start, cl.end)]
         negated = any(t.lower_ == "weder" for t in words)  # "Weder Paris noch Berlin unterstützen …"
+        # "auf keinen Fall", "in keiner Weise": a negating determiner with a manner noun
+        negated |= any(t.lower_ in self.neg_dets and k + 1 < len(words) and words[k + 1].text in self.negating_manner
+                       for k, t in enumerate(words))
         for k, t in enumerate(words):
             if t.lower_ in self.neg_particles and t.tag_ in ("PTKNEG", "ADV"):
                 nxt = words[k + 1].lower_ if k + 1 < len(words) else ""
@@ -119,6 +123,8 @@ class ModalityRules:
             if word in self.planned_noun_adj:
                 planned_adj = True
             j -= 1
+        if self._denied_by_head(doc, cl, k):
+            return "negated"  # "Es gebe keine Pläne für ein Treffen mit X", "kein Interesse an Gesprächen"
         if governed and any(doc[x].text in self.negating_words for x in range(cl.start, cl.end)):
             # "erteilte einem Treffen mit X eine Absage", "hält ein Treffen für ausgeschlossen"
             return "possible" if self._has_negation(doc, cl) else "negated"
@@ -137,6 +143,21 @@ class ModalityRules:
         if gov == "planned" or planned_adj or clause_mod == "planned":
             return "planned"
         return "asserted"
+
+    def _denied_by_head(self, doc: Doc, cl: Clause, k: int) -> bool:
+        """The trigger noun hangs off a negated noun: "keine Pläne für ein Treffen"."""
+        j = k - 1
+        while j > cl.start and doc[j].tag_ in ("ART", "ADJA", "PPOSAT"):
+            j -= 1
+        if j <= cl.start or not self.g.is_preposition(doc[j]):
+            return False
+        j -= 1
+        if j < cl.start or doc[j].tag_ != "NN":
+            return False
+        j -= 1
+        while j >= cl.start and doc[j].tag_ in ("ADJA", "ADV"):
+            j -= 1
+        return j >= cl.start and doc[j].lower_ in self.neg_dets
 
     def _noun_negation(self, doc: Doc, cl: Clause, nouns) -> str | None:
         for k in range(cl.start + 1, cl.end):

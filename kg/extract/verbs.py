@@ -48,13 +48,11 @@ class VerbRules:
         clause_words = [doc[k] for k in range(cl.start, cl.end)]
         has_sich = any(t.tag_ == "PRF" for t in clause_words)
         nouns = {t.lemma_ for t in clause_words if t.tag_ == "NN"} | {t.text for t in clause_words if t.tag_ == "NN"}
-        preps_present = {self.g.prep_lemma(t) for t in clause_words if t.tag_ in ("APPR", "APPRART")}
         for entry in entries:
             if entry.reflexive == "required" and not has_sich:
                 continue
-            if entry.exclude_preps & preps_present and not any(
-                    u.prep in entry.target for u in cl.units if u.prep):
-                continue
+            if any(u.prep in entry.exclude_preps for u in cl.units):
+                continue  # "traf im Halbfinale auf Frankreich": another reading ("auf keinen Fall" is none)
             if entry.exclude_objects & nouns:
                 continue
             if entry.requires_object_noun and not _has_noun(nouns, entry.requires_object_noun):

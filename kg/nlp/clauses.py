@@ -515,6 +515,9 @@ class ClauseGrammar:
         """(token, lemma) of the clause's full verb, with a separated particle joined on."""
         full = [k for k in cl.verbs if doc[k].tag_ in FULL_VERB]
         if not full:
+            # "Orbán hat kein Interesse an einem Treffen": an auxiliary as the main verb.
+            if cl.finite is not None and doc[cl.finite].tag_ == "VAFIN" and len(cl.verbs) == 1:
+                return cl.finite, doc[cl.finite].lemma_
             return None, None
         if cl.kind in ("main", "coord"):
             nonfin = [k for k in full if doc[k].tag_ != "VVFIN"]

@@ -185,7 +185,10 @@ class Coref:
             if doc[k].text in _QUOTE_OPEN:
                 return None
             if doc[k].tag_.startswith("VV") and self.lex.is_reporting_verb(doc[k].lemma_):
-                m = next((m for m in mentions if m.start > k), None)
+                # The speaker is the subject right after the verb ("sagte der Kanzler", "schrieb
+                # Trump"), not a name further on ("… auf seiner Plattform Truth Social").
+                m = next((m for m in mentions if k < m.start <= k + 3
+                          and not any(self.grammar.is_preposition(doc[x]) for x in range(k + 1, m.start))), None)
                 return tuple(m.actors) if m is not None else None
         return None
 
