@@ -75,6 +75,15 @@ class Lexicon:
     def words(self, section: str, key: str) -> frozenset[str]:
         return frozenset(self.grammar[section][key])
 
+    relation_governors: dict[str, dict[str, str]] = field(default_factory=dict)  # relation -> lemma -> modality
+
+    def governor(self, lemma: str | None, relation: str | None) -> str | None:
+        """The modality a verb imposes on a trigger it governs; some depend on the relation:
+        "beendete die Militärhilfe" denies support, "beendete das Treffen" reports a meeting."""
+        if lemma is None:
+            return None
+        return self.relation_governors.get(relation or "", {}).get(lemma) or self.governors.get(lemma)
+
     def is_light_verb(self, relation: str, lemma: str | None, doc, clause) -> bool:
         """The clause's verb carries a trigger noun of `relation` as its object: "ein Telefonat
         führen", "seine Unterstützung zum Ausdruck bringen"."""
@@ -147,7 +156,7 @@ _NOUN_KEYS = {
     "compound_heads": (list, False), "examples": ("examples", False),
 }
 _LIGHT_KEYS = {"verb": (str, True), "relations": (list, True), "with_words": (list, False), "examples": ("examples", False)}
-_TOP_KEYS = {"classes", "verb", "noun", "light_verb", "governors", "examples"}
+_TOP_KEYS = {"classes", "verb", "noun", "light_verb", "governors", "relation_governors", "examples"}
 _KINDS = {"person", "state", "organization", "place"}
 
 
@@ -281,6 +290,17 @@ def _parse_triggers(triggers: dict) -> tuple[dict, dict, dict, dict, list[Exampl
             light_verbs.setdefault(relation, []).append(LightVerb(entry["verb"], frozenset(entry.get("with_words", ()))))
         examples += _examples(entry, where)
     governors: dict[str, str] = {}
+    relation_governors: dict[str, dict[str, str]] = {}
+    for relation, table in triggers.get("relation_governors", {}).items():
+        where = f"triggers.toml [relation_governors] {relation}"
+        if relation not in RELATIONS:
+            _fail(where, f"unknown relation {relation!r}")
+        for modality, lemmas in table.items():
+            if modality not in MODALITIES:
+                _fail(where, f"unknown modality {modality!r}")
+            _check({"lemmas": lemmas}, {"lemmas": (list, True)}, where)
+            for lemma in lemmas:
+                relation_governors.setdefault(relation, {})[lemma] = modality
     for modality, lemmas in triggers.get("governors", {}).items():
         where = f"triggers.toml [governors] {modality}"
         if modality not in MODALITIES:
@@ -293,13 +313,14 @@ def _parse_triggers(triggers: dict) -> tuple[dict, dict, dict, dict, list[Exampl
     for n, entry in enumerate(triggers.get("examples", [])):
         _check({"examples": [entry]}, {"examples": ("examples", True)}, f"triggers.toml [[examples]] #{n + 1}")
         examples.append(Example(entry["text"], tuple(entry["gives"]), f"triggers.toml [[examples]] #{n + 1}"))
-    return verbs, nouns, light_verbs, governors, examples
+    return verbs, nouns, light_verbs, governors, relation_governors, examples
 
 
 # Sections and keys the rules read from grammar.toml and roles.toml; a missing one is an error
 # at load time rather than a KeyError deep inside a rule.
 _GRAMMAR_SCHEMA = {
-    "negation": {"particles", "determiners", "not_after", "complementizers", "negating_words", "manner_nouns"},
+    "negation": {"particles", "determiners", "not_after", "complementizers", "negating_words", "manner_nouns",
+                 "copulas"},
     "modality": {"planned_modals", "possible_modals", "possible_forms", "possible_adverbs", "planned_adverbs",
                  "possible_adjectives", "planned_noun_adj", "possible_noun_adj", "future_auxiliary",
                  "purpose_complementizers", "question_complementizers", "past_auxiliary_forms"},
@@ -355,8 +376,8 @@ def _check_sections(data: dict, schema: dict, name: str) -> None:
 @cache
 def load_lexicon() -> Lexicon:
     """Read and check the lexicon files (cached)."""
-    verbs, nouns, light_verbs, governors, examples = _parse_triggers(_load_toml("triggers.toml"))
+    verbs, nouns, light_verbs, governors, relation_governors, examples = _parse_triggers(_load_toml("triggers.toml"))
     grammar, roles = _load_toml("grammar.toml"), _load_toml("roles.toml")
     _check_sections(grammar, _GRAMMAR_SCHEMA, "grammar.toml")
     _check_sections(roles, _ROLES_SCHEMA, "roles.toml")
-    return Lexicon(verbs, nouns, governors, grammar, roles, light_verbs, tuple(examples))
+    return Lexicon(verbs, nouns, governors, grammar, roles, light_verbs, tuple(examples), relation_governors)

@@ -18,6 +18,7 @@ class ModalityRules:
         self.negating_complementizers = frozenset(n["complementizers"])
         self.negating_words = frozenset(n["negating_words"])
         self.negating_manner = frozenset(n["manner_nouns"])
+        self.copulas = frozenset(n["copulas"])
         self.purpose_complementizers = frozenset(m["purpose_complementizers"])
         self.question_complementizers = frozenset(m["question_complementizers"])
         self.planned_modals = frozenset(m["planned_modals"])
@@ -131,7 +132,10 @@ class ModalityRules:
         _, lemma = self.g.content_verb(doc, cl)
         # A verb governs the noun it takes as object, not one in an adjunct: "hat der Ukraine in
         # einem Telefonat mit Selenskyj zugesagt, …" reports a call that took place.
-        gov = self.lex.governors.get(lemma or "") if governed else None
+        trig = self.lex.noun(doc[k].text, doc[k].lemma_)
+        gov = self.lex.governor(lemma, trig.relation if trig else None) if governed else None
+        if lemma in self.copulas and any(doc[x].lower_ in self.neg_dets for x in range(cl.start, cl.end) if x != k - 1):
+            return "negated"  # "Ein Treffen mit X ist keine Option", "… sei derzeit kein Thema"
         if gov == "negated":
             # "Ein Treffen wird nicht ausgeschlossen": a negated negation leaves it open.
             return "possible" if self._has_negation(doc, cl) else "negated"
