@@ -1,0 +1,133 @@
+"""Standard input and output with `-`, the one default source (GRAPH, else --store, else
+output/store) and the query table's width, through the CLI in process."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+from conftest import make_sample_result
+
+from kg.cli import cli
+from kg.rdf import document_triples
+from kg.serialize import serialize
+from kg.store import GraphStore
+
+MEETS = "PREFIX gkg: <https://w3id.org/geokg/ontology#> SELECT ?a ?b WHERE { ?a gkg:meets ?b } ORDER BY ?a"
+LONG = ("PREFIX gkg: <https://w3id.org/geokg/ontology#> "
+        "SELECT ?t WHERE { ?e a gkg:Sentence ; gkg:text ?t } ORDER BY DESC(STRLEN(?t)) LIMIT 1")
+
+
+@pytest.fixture
+def workdir(tmp_path, monkeypatch, sample_dataset):
+    """A folder with the default store output/store and the sample as graph files."""
+    monkeypatch.chdir(tmp_path)
+    with GraphStore.open(tmp_path / "output" / "store") as store:
+        result = make_sample_result()
+        store.put_document(result.doc_id, "h", document_triples(result))
+    for fmt, name in [("trig", "graph.trig"), ("turtle", "graph.ttl"), ("nquads", "graph.nq"),
+                      ("json-ld", "graph.jsonld")]:
+        (tmp_path / name).write_bytes(serialize(sample_dataset, fmt))
+    return tmp_path
+
+
+def kg(*args, input=None):
+    result = CliRunner().invoke(cli, list(args), input=input, catch_exceptions=False)
+    return result
+
+
+def rows(output: str) -> list[str]:
+    return output.strip().splitlines()
+
+
+@pytest.mark.parametrize("source", ["store", "graph.trig", "stdin:graph.trig", "stdin:graph.ttl",
+                                    "stdin:graph.nq", "stdin:graph.jsonld"])
+def test_query_from_every_source_gives_the_same_rows(workdir, source):
+    if source == "store":
+        result = kg("query", MEETS, "--format", "csv")
+    elif source.startswith("stdin:"):
+        result = kg("query", "-", MEETS, "--format", "csv", input=(workdir / source[6:]).read_bytes())
+    else:
+        result = kg("query", source, MEETS, "--format", "csv")
+    assert result.exit_code == 0, result.output
+    assert rows(result.stdout) == ["a,b", "https://w3id.org/geokg/id/person/emmanuel-macron,"
+                                   "https://w3id.org/geokg/id/person/olaf-scholz",
+                                   "https://w3id.org/geokg/id/person/olaf-scholz,"
+                                   "https://w3id.org/geokg/id/person/emmanuel-macron"]
+
+
+def test_query_text_from_standard_input(workdir):
+    result = kg("query", "graph.ttl", "@-", "--format", "json", input=MEETS)
+    assert result.exit_code == 0, result.output
+    assert len(json.loads(result.stdout)["results"]["bindings"]) == 2
+    both = kg("query", "-", "@-", input=MEETS)
+    assert both.exit_code == 1 and "not both" in both.stderr
+
+
+def test_unknown_ontology_terms_get_a_warning(workdir):
+    result = kg("query", "SELECT * WHERE { ?a gkg:meetz ?b }")
+    assert result.exit_code == 0
+    assert rows(result.stderr) == ["kg: warning: not in the kg ontology: gkg:meetz (did you mean gkg:meets?); "
+                                   "these match nothing (the terms are in ontology/geo.ttl)"]
+    assert "(0 rows)" in result.stdout
+    clean = kg("query", MEETS)
+    assert clean.stderr == ""
+
+
+@pytest.mark.parametrize("args, cut", [([], False), (["--width", "0"], False), (["--width", "20"], True)])
+def test_the_table_is_not_cut_unless_asked(workdir, args, cut):
+    # CliRunner's stdout is not a terminal: no cut by default.
+    result = kg("query", LONG, *args)
+    assert result.exit_code == 0, result.output
+    cell = rows(result.stdout)[2]
+    full = make_sample_result().sentences[2].text
+    assert (cell == full[:19] + "…") if cut else (cell == full)
+
+
+@pytest.mark.parametrize("fmt", ["turtle", "nt", "nquads", "trig", "json-ld"])
+def test_export_from_standard_input_to_standard_output(workdir, fmt, sample_dataset):
+    result = CliRunner().invoke(cli, ["export", "-", "--format", fmt, "-o", "-"],
+                                input=(workdir / "graph.trig").read_bytes())
+    assert result.exit_code == 0, result.output
+    assert result.stdout_bytes == serialize(sample_dataset, fmt)
+    from_store = CliRunner().invoke(cli, ["export", "--format", fmt, "-o", "-"])
+    assert from_store.stdout_bytes == result.stdout_bytes
+
+
+def test_html_to_standard_output_writes_no_file(workdir):
+    result = kg("html", "-o", "-")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("<!DOCTYPE html>") or result.stdout.lstrip().lower().startswith("<!doctype html")
+    assert "wrote standard output (" in result.stderr
+    assert not (workdir / "-").exists()
+    from_file = CliRunner().invoke(cli, ["html", "graph.trig", "-o", "page.html", "--title", "t"])
+    from_stdin = CliRunner().invoke(cli, ["html", "-", "-o", "-", "--title", "t"],
+                                    input=(workdir / "graph.trig").read_bytes())
+    assert from_file.exit_code == 0 and from_stdin.exit_code == 0
+    assert from_stdin.stdout_bytes == (workdir / "page.html").read_bytes()
+
+
+@pytest.mark.parametrize("command", ["validate", "stats", "html", "export", "query"])
+def test_every_reader_defaults_to_the_store_and_refuses_both(workdir, command):
+    extra = {"html": ["-o", "-"], "export": ["--format", "nt", "-o", "-"], "query": ["ASK {}"]}.get(command, [])
+    default = kg(command, *extra)
+    assert default.exit_code == 0, default.output
+    both = kg(command, "graph.ttl", "--store", "output/store", *extra)
+    assert both.exit_code == 1
+    assert rows(both.stderr) == ["kg: error: give either a GRAPH file or --store DIR, not both"]
+    (workdir / "output" / "store" / "kg-store.json").unlink()
+    (workdir / "output" / "store" / "graph.nq").unlink()
+    (workdir / "output" / "store" / ".lock").unlink()
+    gone = kg(command, *extra)
+    assert gone.exit_code == 1 and "output/store: not a kg store" in gone.stderr, gone.stderr
+
+
+def test_validate_and_stats_read_standard_input(workdir):
+    data = (workdir / "graph.nq").read_bytes()
+    validated = kg("validate", "-", input=data)
+    assert validated.exit_code == 0 and "standard input: conforms" in validated.stdout
+    stats = kg("stats", "-", "--format", "json", input=data)
+    assert stats.exit_code == 0 and json.loads(stats.stdout)["statements"] == 3
+    bad = kg("validate", "-", input=b"this is no graph")
+    assert bad.exit_code == 1 and rows(bad.stderr)[0].startswith("kg: error: standard input: not a graph")
