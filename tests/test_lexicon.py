@@ -62,6 +62,8 @@ _VERB = {"lemma": "treffen", "relation": "meets", "target": ["obj"]}
      "unknown argument slot(s) ['bei']"),
     ({"governors": {"negated": ["ablehnen"], "planned": ["ablehnen"]}}, "already governs"),
     ({"verbs": []}, "unknown section(s) ['verbs']"),
+    ({"relation_governors": {"hilft": {"negated": ["beenden"]}}}, "unknown relation 'hilft'"),
+    ({"relation_governors": {"supports": {"vielleicht": ["beenden"]}}}, "unknown modality 'vielleicht'"),
 ])
 def test_bad_trigger_entries_are_refused(triggers, message):
     with pytest.raises(KgError) as err:
