@@ -327,7 +327,7 @@ _GRAMMAR_SCHEMA = {
     "voice": {"recipient_auxiliaries", "passive_auxiliary", "agent_prepositions"},
     "participation": {"adjunct_prepositions", "blocking_nouns", "object_partner_nouns"},
     "attribution": {"speech_verbs", "quote_verbs", "prepositions", "postpositions", "source_nouns"},
-    "time": {"nouns", "weekdays", "months", "relative", "openers"},
+    "time": {"nouns", "weekdays", "months"},  # time expressions themselves: time.toml (kg/extract/timex.py)
     "sentences": {"abbreviations"},
     "pronouns": None,  # pronoun -> [number, gender]
     "clauses": {"coordinators", "unit_joiners", "shared_preposition_joiners", "relative_pronouns",
