@@ -425,3 +425,47 @@ def test_a_dropped_graph_is_rebuilt(tmp_path):
     assert again.returncode == 0, again.stderr
     assert "documents: 2 (1 processed, 1 unchanged)" in again.stdout, again.stdout + again.stderr
     assert dropped in GraphStore.open(out / "store", read_only=True).documents()
+
+
+_KILLED_WRITER = """
+import sys
+from kg.store import GraphStore
+from rdflib import Literal, URIRef
+with GraphStore.open(sys.argv[1]) as store:
+    triples = [(URIRef(f"https://example.org/s{i}"), URIRef("https://example.org/p"), Literal("x" * 40 + str(i)))
+               for i in range(300_000)]
+    store.put_document("big", "h-big", triples)
+    print("committing", flush=True)
+"""
+
+
+@pytest.mark.slow
+def test_kill_9_during_commit_leaves_the_last_snapshot_and_the_next_writer_cleans_up(tmp_path):
+    import signal
+    import time
+
+    directory = tmp_path / "store"
+    fill(directory, [make_sample_result()])
+    before = (directory / SNAPSHOT).read_bytes()
+    proc = subprocess.Popen([sys.executable, "-c", _KILLED_WRITER, str(directory)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout.readline().strip() == "committing"
+        deadline = time.monotonic() + 120
+        leftovers: list[Path] = []
+        while not leftovers and proc.poll() is None and time.monotonic() < deadline:
+            leftovers = list(directory.glob(f".{SNAPSHOT}.*.tmp"))
+            time.sleep(0.005)  # polling for the temp file, bounded by the deadline
+        assert leftovers, "the commit's temp file never appeared (it finished too fast to be killed)"
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        proc.stdout.close()
+    assert list(directory.glob(f".{SNAPSHOT}.*.tmp"))  # the kill left it
+    assert (directory / SNAPSHOT).read_bytes() == before
+    assert GraphStore.open(directory, read_only=True).documents() == {"sample": "hash-sample"}
+    with GraphStore.open(directory, wait=30) as store:  # the next build, remove, …
+        assert store.documents() == {"sample": "hash-sample"}
+    assert list(directory.glob(f".{SNAPSHOT}.*.tmp")) == []
