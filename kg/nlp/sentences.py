@@ -137,7 +137,7 @@ def _hard_wrapped(text: str) -> bool:
     """Text broken into lines of similar width inside paragraphs (e-mail, plain-text agency
     feeds): there a single line break is a space, not the end of a headline."""
     lines = [ln for ln in text.split("\n") if ln.strip()]
-    if len(lines) < 6:
+    if len(lines) < 4:
         return False
     open_lines = [ln for ln in lines if 40 <= len(ln.rstrip()) <= 100 and ln.rstrip()[-1:] not in ".!?:“”\"»«"]
     return len(open_lines) >= 0.5 * len(lines)
