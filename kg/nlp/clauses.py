@@ -287,6 +287,11 @@ class ClauseGrammar:
                     clauses[k].subject = vorfeld[0]
                     clauses[k].subject_inherited = True
                     clauses[k].units = [*vorfeld[:1], *clauses[k].units]
+                elif clauses[k].subject is not None:
+                    # "Nach einem Gespräch mit Maduro, der …, sagte Lula …": the fronted adjunct
+                    # belongs to the clause whose Vorfeld it is.
+                    clauses[0].subject = clauses[k].subject
+                    clauses[0].subject_inherited = True
         # Subject inheritance: "China scheint … und könnte Moskau unterstützen"; "kündigte an, X zu treffen".
         for cl in clauses:
             if cl.subject is None and cl.parent is not None and cl.kind in ("coord", "inf"):
