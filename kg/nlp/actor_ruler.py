@@ -29,10 +29,10 @@ _PRIORITY = {"name": 5, "governmental": 6, "role_person": 5, "metonym": 4, "capi
 
 
 class ActorRuler:
-    def __init__(self, *, use_model_entities: bool):
+    def __init__(self, *, use_model_entities: bool, lexicon: Lexicon | None = None, gazetteer: Gazetteer | None = None):
         self.use_model_entities = use_model_entities
-        self.gaz: Gazetteer = load_gazetteer()
-        self.lex: Lexicon = load_lexicon()
+        self.gaz: Gazetteer = gazetteer or load_gazetteer()
+        self.lex: Lexicon = lexicon or load_lexicon()
         roles = self.lex.roles
         self.role_nouns = self.lex.role_nouns
         self.role_suffixes = self.lex.role_suffixes
@@ -410,4 +410,4 @@ class ActorRuler:
     default_config={"use_model_entities": False},
 )
 def make_actor_ruler(nlp: Language, name: str, *, use_model_entities: bool) -> ActorRuler:
-    return ActorRuler(use_model_entities=use_model_entities)
+    return ActorRuler(use_model_entities=use_model_entities, lexicon=load_lexicon(), gazetteer=load_gazetteer())

@@ -64,7 +64,7 @@ class Coref:
     @property
     def ruler(self) -> ActorRuler:
         if self._ruler is None:
-            self._ruler = ActorRuler(use_model_entities=False)
+            self._ruler = ActorRuler(use_model_entities=False, lexicon=self.lex, gazetteer=self.gaz)
         return self._ruler
 
     def __call__(self, doc: Doc) -> Doc:
