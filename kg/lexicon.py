@@ -124,9 +124,16 @@ class Lexicon:
         return frozenset(self.grammar["attribution"]["speech_verbs"])
 
     @cached_property
+    def time_words(self) -> frozenset[str]:
+        """Weekday, month and season names as they are written ("Montag", "März", "Sommer"),
+        from time.toml, the one list of them."""
+        t = _load_toml("time.toml")
+        words = [*t["weekdays"], *(m for m in t["months"] if len(m) > 3), *t["seasons"]]
+        return frozenset(w[:1].upper() + w[1:] for w in words)
+
+    @cached_property
     def time_nouns(self) -> frozenset[str]:
-        t = self.grammar["time"]
-        return frozenset(t["weekdays"] + t["months"] + t["nouns"])
+        return self.time_words | frozenset(self.grammar["time"]["nouns"])
 
     @cached_property
     def compound_heads(self) -> tuple[str, ...]:
@@ -327,7 +334,7 @@ _GRAMMAR_SCHEMA = {
     "voice": {"recipient_auxiliaries", "passive_auxiliary", "agent_prepositions"},
     "participation": {"adjunct_prepositions", "blocking_nouns", "object_partner_nouns"},
     "attribution": {"speech_verbs", "quote_verbs", "prepositions", "postpositions", "source_nouns"},
-    "time": {"nouns", "weekdays", "months"},  # time expressions themselves: time.toml (kg/extract/timex.py)
+    "time": {"nouns"},  # weekdays, months, seasons and time expressions: time.toml (kg/extract/timex.py)
     "sentences": {"abbreviations"},
     "pronouns": None,  # pronoun -> [number, gender]
     "clauses": {"coordinators", "unit_joiners", "shared_preposition_joiners", "relative_pronouns",

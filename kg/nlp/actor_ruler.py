@@ -38,8 +38,7 @@ class ActorRuler:
         self.role_suffixes = self.lex.role_suffixes
         self.not_roles = frozenset(roles["roles"]["not_roles"])
         self.gov_nouns = frozenset(roles["governmental"]["nouns"])
-        grammar = self.lex.grammar
-        self.time_words = frozenset(grammar["time"]["weekdays"] + grammar["time"]["months"])
+        self.time_words = self.lex.time_words
         self.meet_nouns = frozenset(n for n, t in self.lex.nouns.items() if t.relation == "meets")
         self.index: dict[str, list[tuple[tuple[str, ...], Surface]]] = defaultdict(list)
         self.lower_index: dict[str, list[tuple[tuple[str, ...], Surface]]] = defaultdict(list)
