@@ -226,7 +226,7 @@ def test_kg_events_command(graph_file, tmp_path, name):
 
 
 @pytest.mark.parametrize("args, message", [
-    (["-o", "x.csv"], "exactly one"),
+    (["{graph}", "--store", "somewhere", "-o", "x.csv"], "not both"),
     (["{graph}", "-o", "x.xlsx"], "unknown table type"),
     (["missing.ttl", "-o", "x.csv"], "no such file"),
 ])

@@ -108,9 +108,10 @@ def test_html_to_standard_output_writes_no_file(workdir):
     assert from_stdin.stdout_bytes == (workdir / "page.html").read_bytes()
 
 
-@pytest.mark.parametrize("command", ["validate", "stats", "html", "export", "query"])
+@pytest.mark.parametrize("command", ["validate", "stats", "html", "export", "query", "events"])
 def test_every_reader_defaults_to_the_store_and_refuses_both(workdir, command):
-    extra = {"html": ["-o", "-"], "export": ["--format", "nt", "-o", "-"], "query": ["ASK {}"]}.get(command, [])
+    extra = {"html": ["-o", "-"], "export": ["--format", "nt", "-o", "-"], "query": ["ASK {}"],
+             "events": ["-o", "-"]}.get(command, [])
     default = kg(command, *extra)
     assert default.exit_code == 0, default.output
     both = kg(command, "graph.ttl", "--store", "output/store", *extra)

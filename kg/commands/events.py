@@ -36,8 +36,12 @@ def register(cli: click.Group) -> None:
         from ..event_table import events_table, format_for, table_bytes
         from ..fileio import write_bytes_atomic
 
-        if (graph is None) == (store is None):
-            raise KgError("give either a GRAPH file or --store DIR (exactly one)")
+        if graph is not None and store is not None:
+            raise KgError("give either a GRAPH file or --store DIR, not both")
+        if graph is None and store is None:
+            from ..store import DEFAULT_STORE
+
+            store = DEFAULT_STORE  # the one default of every reading command
         fmt = format_for(output)
         target = None if output == "-" else Path(output)
         if target is not None and target.is_dir():
