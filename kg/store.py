@@ -438,7 +438,9 @@ def run_query(store, sparql: str, bindings: dict | None = None, *, union: bool =
     import pyoxigraph as ox
 
     from .rdf import PREFIXES
+    from .sparql_guard import check
 
+    check(sparql)  # size and nesting depth before Oxigraph's recursive parser (it would crash)
     substitutions = {ox.Variable(str(name).lstrip("?$")): to_ox_term(value)
                      for name, value in (bindings or {}).items()}
     options: dict = {"prefixes": PREFIXES, "substitutions": substitutions or None}

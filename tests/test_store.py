@@ -469,3 +469,18 @@ def test_kill_9_during_commit_leaves_the_last_snapshot_and_the_next_writer_clean
     with GraphStore.open(directory, wait=30) as store:  # the next build, remove, …
         assert store.documents() == {"sample": "hash-sample"}
     assert list(directory.glob(f".{SNAPSHOT}.*.tmp")) == []
+
+
+def test_library_queries_are_guarded_against_parser_crashes(tmp_path):
+    """Not only kg query and kg serve: every query through kg.store.run_query is checked first."""
+    directory = tmp_path / "store"
+    fill(directory, [make_sample_result()])
+    deep = "ASK { FILTER(" + "(" * 5000 + "1" + ")" * 5000 + ") }"
+    with pytest.raises(QueryError, match="nested too deeply"):
+        GraphStore.open(directory, read_only=True).query(deep)
+    from kg.rdfio.source import query_graph_file
+
+    graph = tmp_path / "g.nq"
+    graph.write_bytes(serialize(GraphStore.open(directory, read_only=True).to_dataset(), "nquads"))
+    with pytest.raises(QueryError, match="nested too deeply"):
+        query_graph_file(graph, deep)
