@@ -163,7 +163,7 @@ class FailAfter:
 
 @pytest.mark.parametrize("fail_at", ["second chunk", "next graph"])
 def test_failure_in_the_middle_is_reported_not_hidden(server, tmp_path, fail_at):
-    from kg.push import graph_units
+    from kg.rdfio.push import graph_units
 
     store = make_store(tmp_path / "store", [make_sample_result(), make_hostile_result()])
     chunks = [(graph, -(-len(lines) // 100)) for graph, lines in graph_units(store.to_dataset().store._inner)]

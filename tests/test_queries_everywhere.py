@@ -13,7 +13,7 @@ import httpx
 import pytest
 from servers import ROOT, oxigraph_server, virtuoso_server  # noqa: F401
 
-from kg.query import _PREFIX_DECL_RE, _TOKEN_RE, unknown_terms
+from kg.rdfio.query import _PREFIX_DECL_RE, _TOKEN_RE, unknown_terms
 
 
 def _doc_queries(path) -> list[tuple[str, str]]:

@@ -74,7 +74,7 @@ def push_command(graph: Path | None, store: Path | None, endpoint: str | None, u
       # a Turtle file into one graph
       kg push output/graph.ttl --graph https://example.org/kg --endpoint http://127.0.0.1:7878/store
     """
-    from ..push import Target, push_store
+    from ..rdfio.push import Target, push_store
     from ..rdfio.iri import check_iri
     from ..rdfio.source import resolve
 

@@ -51,7 +51,7 @@ def query_command(graph, query, store_dir, fmt, binds, width) -> None:
     """
     from ..errors import KgError
     from .. import sparql_guard
-    from ..query import format_result, parse_binding, read_query, unknown_terms_warning
+    from ..rdfio.query import format_result, parse_binding, read_query, unknown_terms_warning
     from ..rdfio.source import resolve
 
     if query is None:  # "kg query QUERY": the one positional is the query, on the store

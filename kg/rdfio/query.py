@@ -8,10 +8,10 @@ from pathlib import Path
 
 from rdflib import Literal, URIRef
 
-from . import iris
-from .errors import InputError, QueryError
-from .rdf import PREFIXES
-from .rdfio.iri import is_iri
+from .. import iris
+from ..errors import InputError, QueryError
+from ..rdf import PREFIXES
+from .iri import is_iri
 
 def read_query(text: str) -> str:
     """The query itself, the contents of a file given as @path, or standard input for @-."""
@@ -180,8 +180,8 @@ def ontology_terms() -> frozenset[str]:
     """Local names the kg ontology defines (ontology/geo.ttl and kg.namespace.GEO)."""
     import pyoxigraph as ox
 
-    from .namespace import GEO
-    from .resources import data_path
+    from ..namespace import GEO
+    from ..resources import data_path
 
     namespace = str(GEO._NS)
     names = {name for name in GEO.__annotations__}
@@ -196,7 +196,7 @@ def ontology_terms() -> frozenset[str]:
 def unknown_terms(sparql: str) -> list[str]:
     """Terms of the ontology namespace that a query uses but the ontology does not define,
     as written (e.g. ['gkg:meetz']); such a query silently matches nothing."""
-    from .namespace import GEO
+    from ..namespace import GEO
 
     namespace = str(GEO._NS)
     prefixes = {name: ns for name, ns in PREFIXES.items()}

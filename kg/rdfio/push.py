@@ -18,8 +18,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from .errors import KgError
-from .rdfio.iri import check_iri
+from ..errors import KgError
+from .iri import check_iri
 
 _FALLBACK_STATUS = {404, 405, 415, 501}
 
@@ -62,7 +62,7 @@ def graph_units(store, single_graph: str | None = None) -> list[tuple[str, list[
     """(graph IRI, sorted N-Triples lines) for each graph to upload."""
     import pyoxigraph as ox
 
-    from .serialize import _check_no_blank_nodes, _sorted_lines, sorted_ntriples
+    from ..serialize import _check_no_blank_nodes, _sorted_lines, sorted_ntriples
 
     _check_no_blank_nodes(store)
     if single_graph:
@@ -202,7 +202,7 @@ def remote_document_graphs(client, query_endpoint: str) -> list[str]:
     """IRIs of the kg document graphs (…/id/doc/…) that a SPARQL endpoint holds, sorted."""
     import httpx
 
-    from .iris import DATA
+    from ..iris import DATA
 
     prefix = DATA + "doc/"
     query = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
