@@ -28,7 +28,8 @@ _PAREN_TAG = re.compile(r"^([A-Z]+)\(([A-Z]+)\)$")
 CACHE_VERSION = "hanta-1.2.1/3"
 MAX_WORD_CHARS = 64  # longer tokens: analysis cost grows with the square of the length
 WINDOW = 200  # tokens tagged together; real sentences are far shorter
-MEMO_LIMIT = 2_000_000  # word-form entries kept in memory before the memo starts afresh
+MEMO_LIMIT = 1_000_000  # word-form entries kept in memory before the memo starts afresh
+SENTENCE_LIMIT = 50_000  # sentences kept in memory (the SQLite file keeps them all): flat memory
 
 # STTS -> Universal POS, for token.pos_.
 STTS_TO_UPOS = {
@@ -92,11 +93,13 @@ class SentenceCache:
                 row = None
             if row:
                 hit = json.loads(row[0])
+                if len(self.memory) > SENTENCE_LIMIT:
+                    self.memory.clear()
                 self.memory[key] = hit
         return hit
 
     def put(self, key: str, value: list[list[str]]) -> None:
-        if len(self.memory) > MEMO_LIMIT:
+        if len(self.memory) > SENTENCE_LIMIT:
             self.memory.clear()
         self.memory[key] = value
         if self.db is not None:
