@@ -143,7 +143,10 @@ def main() -> None:
         crashes, hangs, unreadable, slowest = [], [], [], (0.0, "")
         readable = list(iter_documents([folder], on_skip=unreadable.append))
         started = time.perf_counter()
-        for doc in readable:
+        for k, doc in enumerate(readable):
+            if k and k % 1000 == 0:
+                print(f"  {k:,} documents, {len(crashes)} crashes, {len(hangs)} hangs, "
+                      f"{time.perf_counter() - started:.0f} s", flush=True)
             t0 = time.perf_counter()
             signal.setitimer(signal.ITIMER_REAL, args.hang)
             try:
