@@ -17,6 +17,8 @@ from .actor_ruler import ActorRuler
 from .mentions import ADJECTIVE, TokenMention, actors_of, ensure_extensions, mentions_of
 
 _PRONOUN_TAGS = {"PPER", "PDS", "PRELS"}
+# After "beide" these tags mean the quantifier stands alone ("beide hätten … gewürdigt").
+_NOT_A_GROUP_NOUN = frozenset({"VVFIN", "VAFIN", "VMFIN", "ADV", "PTKNEG"})
 _QUOTE_OPEN = {"„", "«", "\"", "‚", "»"}
 _QUOTE_CLOSE = {"“", "»", "\"", "‘", "«", "”"}
 
@@ -112,6 +114,12 @@ class Coref:
         self._doc = None
         return doc
 
+    def _group_mention(self, doc, tok, noun, keys: tuple[str, ...]) -> TokenMention:
+        """The mention of a group: the quantifier with its article and its noun, if it has one."""
+        start = tok.i - 1 if tok.i > 0 and doc[tok.i - 1].lower_ in self.definite else tok.i
+        end = tok.i + 1 if noun.tag_ in _NOT_A_GROUP_NOUN else tok.i + 2
+        return TokenMention(start, end, keys, "group", confidence=0.8)
+
     def _coordinated_run(self, history, before: int, s_idx: int, kind: str, count: int, role_filter, actors):
         """"Deutschland, Frankreich und Großbritannien … Die drei Staaten": the last coordination
         of exactly `count` actors of the kind wins over the last `count` single mentions."""
@@ -204,10 +212,9 @@ class Coref:
         return tuple(chosen.actors)
 
     def _remember(self, history, actors, m: TokenMention, s_idx: int, subject: bool) -> None:
-        doc_tokens = self._doc
-        if history and doc_tokens is not None:
+        if history and self._doc is not None:
             last = history[-1]
-            gap = doc_tokens[last.end_token:m.start] if last.end_token <= m.start else None
+            gap = self._doc[last.end_token:m.start] if last.end_token <= m.start else None
             if gap is not None and 0 < len(gap) <= 3 and any(t.lower_ in self.grammar.unit_joiners for t in gap) \
                     and all(t.lower_ in self.grammar.unit_joiners or t.lower_ in self.definite for t in gap):
                 last.coordinated_with_next = True
@@ -276,16 +283,14 @@ class Coref:
                 kind = "person"
             elif noun_word in self.state_plural:
                 kind = "state"
-            elif word in ("beide", "beiden") and noun.tag_ in ("VVFIN", "VAFIN", "VMFIN", "ADV", "PTKNEG"):
+            elif word in ("beide", "beiden") and noun.tag_ in _NOT_A_GROUP_NOUN:
                 kind = "person"  # "Bei dem Telefonat hätten beide …": the two persons just named
             else:
                 kind = None
             if kind:
                 run = self._coordinated_run(history, tok.i, s_idx, kind, count, role_filter, actors)
                 if run:
-                    start = tok.i - 1 if tok.i > 0 and doc[tok.i - 1].lower_ in self.definite else tok.i
-                    end = tok.i + 1 if noun.tag_ in ("VVFIN", "VAFIN", "VMFIN", "ADV", "PTKNEG") else tok.i + 2
-                    return TokenMention(start, end, run, "group", confidence=0.8)
+                    return self._group_mention(doc, tok, noun, run)
                 keys: list[str] = []
                 for e in reversed(history):
                     if s_idx - e.sentence > self.max_description_sentences:
@@ -305,9 +310,7 @@ class Coref:
                     if len(keys) == count:
                         break
                 if len(keys) == count:
-                    start = tok.i - 1 if tok.i > 0 and doc[tok.i - 1].lower_ in self.definite else tok.i
-                    end = tok.i + 1 if noun.tag_ in ("VVFIN", "VAFIN", "VMFIN", "ADV", "PTKNEG") else tok.i + 2
-                    return TokenMention(start, end, tuple(reversed(keys)), "group", confidence=0.8)
+                    return self._group_mention(doc, tok, noun, tuple(reversed(keys)))
             return None
         # -- "sein Land", "ihr Land": the country of the person the possessive points to
         if tok.text in self.state_descriptions and tok.i > 0 and doc[tok.i - 1].tag_ == "PPOSAT" \
