@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+import numpy
+from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc, Token
 
@@ -73,10 +75,9 @@ class SentenceSplitter:
                 i = j
                 continue
             i += 1
+        self._mark_debris(doc, starts)
         self._bound_length(starts)
-        for tok, start in zip(doc, starts):
-            tok.is_sent_start = start
-        self._mark_debris(doc)
+        _set_sent_starts(doc, starts)
         return doc
 
     def _bound_length(self, starts: list[bool]) -> None:
@@ -88,7 +89,7 @@ class SentenceSplitter:
                 starts[k] = True
                 run = 0
 
-    def _mark_debris(self, doc: Doc) -> None:
+    def _mark_debris(self, doc: Doc, starts: list[bool]) -> None:
         text = doc.text
         spans: list[tuple[int, int]] = []
         pos = 0
@@ -103,14 +104,23 @@ class SentenceSplitter:
             pos += len(line) + 1
         if not spans:
             return
-        for tok in doc:
-            if any(a <= tok.idx < b for a, b in spans):
-                tok._.kg_debris = True
+        # Spans are in text order and tokens are too: one pass over both.
+        n = len(doc)
+        ends: list[int] = []
+        k = 0
         for a, b in spans:
+            while k < n and doc[k].idx < a:
+                k += 1
+            while k < n and doc[k].idx < b:
+                doc[k]._.kg_debris = True
+                k += 1
+            ends.append(k)
+        for k in ends:
             # The text after a dateline starts a sentence of its own.
-            after = next((t for t in doc if t.idx >= b and not t.is_space), None)
-            if after is not None and not after._.kg_debris:
-                after.is_sent_start = True
+            while k < n and doc[k].is_space:
+                k += 1
+            if k < n and not doc[k]._.kg_debris:
+                starts[k] = True
 
     def _ends(self, tok) -> bool:
         text = tok.text
@@ -131,6 +141,13 @@ class SentenceSplitter:
             return True
         first = tok.text[:1]
         return first.isupper() or first.isdigit()
+
+
+def _set_sent_starts(doc: Doc, starts: list[bool]) -> None:
+    """Write all sentence starts at once: spaCy's per-token setter rescans the whole doc for a
+    parse each time, which made splitting quadratic in the length of the document."""
+    values = numpy.fromiter((1 if s else -1 for s in starts), dtype=numpy.int64, count=len(starts))
+    doc.from_array([SENT_START], values.astype(numpy.uint64))
 
 
 def _hard_wrapped(text: str) -> bool:
