@@ -98,3 +98,23 @@ def test_bounded_tokenizer_keeps_text_and_ordinary_tokens():
     doc = nlp.make_doc(hostile)
     assert doc.text == hostile
     assert "Putin" in [t.text for t in doc] and max(len(t.text) for t in doc) <= 200
+
+
+HOSTILE_WORDS = ["", "x", "ab", "‚‚‚", "x" * MAX_WORD_CHARS, "außenministerin", "u̇̈̈̈̈", "123", "a-b-c",
+                 "\u202eabc", "zusammengetroffen", "ÄÖÜß", "ﬁnanzminister", "e-mail-adresse", "𝔘𝔫𝔦𝔠𝔬𝔡𝔢"]
+
+
+def test_fast_analyser_gives_hantas_own_tables(sentences):
+    """Every word form of the dev sets (and hostile strings): the same tag distribution, floats
+    and order included, and for its three best tags the same morpheme path as HanTa itself."""
+    from kg.nlp.hanta_fast import FastAnalyser
+
+    tagger = HantaTagger(cache_dir=None, memo=False).tagger
+    fast = FastAnalyser(tagger)
+    words = sorted({w.lower() for words in sentences for w in words}) + HOSTILE_WORDS
+    assert len(words) > 1000
+    for word in words:
+        expected = tagger.analyze_forward(word)
+        assert fast.forward(word) == expected, word
+        for tag, _ in expected[:3]:
+            assert fast.viterbi(word, -tag) == tagger.analyze_viterbi(word, -tag), (word, tag)

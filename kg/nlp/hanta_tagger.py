@@ -154,11 +154,17 @@ class HantaTagger:
         return self._tagger
 
     def _install_memo(self, tagger) -> None:
-        """Replace HanTa's per-word methods on this instance by memoised ones (same results).
+        """Replace HanTa's per-word methods on this instance by memoised, faster ones (same
+        results: kg/nlp/hanta_fast.py).
 
         HanTa calls them as self.analyze_forward / self._analyze / self._tag_word, so
         instance attributes take precedence over the class's methods."""
-        forward, analyze, tag_word = tagger.analyze_forward, tagger._analyze, tagger._tag_word
+        from kg.nlp.hanta_fast import FastAnalyser
+
+        fast = FastAnalyser(tagger)
+        # HanTa's _analyze calls self.analyze_viterbi: the fast one answers it, with its results.
+        tagger.analyze_viterbi = fast.viterbi
+        forward, analyze, tag_word = fast.forward, tagger._analyze, tagger._tag_word
         forward_memo: dict[str, list] = {}
         analyze_memo: dict[tuple, tuple] = {}
         tag_word_memo: dict[tuple, list] = {}

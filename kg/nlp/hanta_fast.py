@@ -1,0 +1,214 @@
+"""HanTa's two per-word analyses, rewritten for speed with results identical to HanTa's.
+
+HanTa scores every segment of a word against every tag that may follow each live state
+(`analyze_forward` for a word's tag distribution, `analyze_viterbi` for its morphemes and so its
+lemma), calling `lp_m_t(segment, tag)` thousands of times per word: three quarters of the
+cold tagging time. The score depends only on the segment and the tag, not on the state, so here
+it is computed once per (segment, tag) and word, inline. The loops visit states, segments and
+tags in HanTa's order and add the same numbers in the same order, so tables, ties and results
+are bit-for-bit those of HanTa 1.2.x (`tests/test_tagger_cache.py` compares them on every word
+form of the dev sets and on hostile strings).
+"""
+
+from __future__ import annotations
+
+import math
+from operator import itemgetter
+
+# HanTa's reserved state numbers (HanTa/HanoverTagger.py).
+EMPTY, START, END, UNKNOWN, END_UNKNOWN = 0, 1, -1, 2, -2
+LOWERBOUND = -1e6
+NEG_INF = -math.inf
+_by_score = itemgetter(1)
+
+
+class FastAnalyser:
+    """`forward(word)` and `viterbi(word, targetpos)` for one loaded HanTa model."""
+
+    def __init__(self, tagger):
+        from HanTa.HanoverTagger import logaddexp
+
+        self._logaddexp = logaddexp
+        self.lp_m_t = tagger.LP_m_t
+        self.hapax = tagger.LP_hapax_t
+        self.suffix = tagger.LP_s_t
+        self.length = tagger.LP_len_t
+        self.int_t = tagger.Int_t
+        self.nonfinal = tagger.LP_trans_nonfinal
+        self.final = tagger.LP_trans_final
+        self.reachability = tagger.reachability
+        self.strict = tagger.strict
+        # Tags that may score a morpheme they never saw (HanTa's guesser).
+        self.guessing = frozenset(t for t in self.hapax if t in self.suffix)
+        # morpheme -> {tag: log p(morpheme | tag)}: the tags that know a segment, at once.
+        self.morphemes: dict[str, dict[int, float]] = {}
+        for tag, known in self.lp_m_t.items():
+            for morpheme, lp in known.items():
+                self.morphemes.setdefault(morpheme, {})[tag] = lp
+        self._forward_followers: dict = {}
+        # Int_t + LP_hapax_t[t] + LP_len_t[t][k]: the first two sums of HanTa's guess, per length.
+        self.guess_base = {t: [self.int_t + self.hapax[t] + n for n in self.length[t]] for t in self.guessing}
+
+    def _suffix(self, m: str, t: int) -> float:
+        """HanTa's suffix score of an unseen morpheme `m` for the guessing tag `t`."""
+        mlen = len(m)
+        suffixes = self.suffix[t]
+        if mlen > 4 and m[-4:] in suffixes:
+            return suffixes[m[-4:]]
+        if mlen > 3 and m[-3:] in suffixes:
+            return suffixes[m[-3:]]
+        if mlen > 2 and m[-2:] in suffixes:
+            return suffixes[m[-2:]]
+        if mlen > 1 and m[-1:] in suffixes:
+            return suffixes[m[-1:]]
+        return suffixes[""]
+
+    def _rows(self, word: str, strict: bool, followers):
+        """The tables and backpointers over the segments of `word` (HanTa's inner loops).
+
+        `followers(state)` gives (all (tag, transition lp) pairs to try, those of guessing
+        tags), both in HanTa's order. Only pairs whose morpheme score is finite are visited:
+        a tag that neither knows the segment nor guesses adds nothing to HanTa's tables."""
+        wlen = len(word)
+        morphemes = self.morphemes
+        guessing = self.guessing
+        base = self.guess_base
+        suffix = self._suffix
+        # Suffix scores of segments longer than four letters depend on their end only: per end.
+        by_end: list[dict[int, float]] = [{} for _ in range(wlen + 1)]
+        table = [{(EMPTY, START): 0}] + [{} for _ in range(wlen + 1)]
+        backpointer: list[dict] = [{} for _ in range(wlen + 2)]
+        for i in range(wlen + 1):
+            row = table[i]
+            if len(row) > 3:
+                rowbound = sorted(row.values(), reverse=True)[3] - 1
+            else:
+                rowbound = LOWERBOUND
+            segments = None  # (j, word[i:j], the tags that know it, guessable), shared likewise
+            for state, lp in list(row.items()):
+                if lp < rowbound:
+                    continue
+                followup, guess_followup = followers(state)
+                if not followup:
+                    continue
+                if segments is None:
+                    segments = [(j, word[i:j], morphemes.get(word[i:j]), not strict and (wlen < 4 or j - i > 2))
+                                for j in range(i + 1, wlen + 1)]
+                prev = state[1]
+                for j, segment, known, guess in segments:
+                    if known is None:
+                        if not guess or not guess_followup:
+                            continue
+                        candidates = guess_followup
+                    elif guess:
+                        candidates = [(t, p) for (t, p) in followup if t in known or t in guessing]
+                    else:
+                        candidates = [(t, p) for (t, p) in followup if t in known]
+                    target = table[j]
+                    pointers = backpointer[j]
+                    for tag1, lpt in candidates:
+                        if known is not None and tag1 in known:
+                            lpm = known[tag1]
+                        else:
+                            # HanTa: Int_t + LP_hapax_t + LP_len_t + suffix score (- 4.6 for the
+                            # whole word), added in that order.
+                            mlen = j - i
+                            if mlen > 4:
+                                lp_suf = by_end[j].get(tag1)
+                                if lp_suf is None:
+                                    lp_suf = by_end[j][tag1] = suffix(segment, tag1)
+                            else:
+                                lp_suf = suffix(segment, tag1)
+                            lpm = base[tag1][mlen if mlen < 24 else 24] + lp_suf
+                            if mlen == wlen:
+                                lpm -= 4.6
+                        lp1 = lp + lpt + lpm
+                        if lp1 > LOWERBOUND:
+                            newstate = (prev, tag1)
+                            old = target.get(newstate)
+                            if old is None or lp1 > old:
+                                target[newstate] = lp1
+                                pointers[newstate] = (state, i)
+        return table, backpointer
+
+    def _split(self, followup) -> tuple[list, list]:
+        followup = list(followup)
+        return followup, [(t, p) for (t, p) in followup if t in self.guessing]
+
+    def _forward_follow(self, state):
+        hit = self._forward_followers.get(state)
+        if hit is None:
+            hit = self._forward_followers[state] = self._split(self.nonfinal.get(state, ()))
+        return hit
+
+    def forward(self, word: str) -> list[tuple[int, float]]:
+        """HanTa's analyze_forward: (tag, log p) for the word, best first."""
+        table, _ = self._rows(word, self.strict, self._forward_follow)
+        last = table[-1]
+        for state, lp in table[-2].items():
+            for tag1, lpt in self.final.get(state, ()):
+                lp1 = lp + lpt
+                if lp1 > LOWERBOUND:
+                    newstate = (state[1], tag1)
+                    if newstate not in last or lp1 > last[newstate]:
+                        last[newstate] = lp1
+        results: dict[int, float] = {}
+        for state, lp in last.items():
+            if lp == NEG_INF:
+                continue
+            pos = -state[1]
+            if pos in results:
+                results[pos] = self._logaddexp(results[pos], lp)
+            else:
+                results[pos] = lp
+        result_list = list(results.items())
+        result_list.sort(key=_by_score, reverse=True)
+        if not result_list:
+            result_list = [(UNKNOWN, 0)]
+        return result_list
+
+    def viterbi(self, word: str, targetpos: int) -> list[tuple[int, int]]:
+        """HanTa's analyze_viterbi: the best morpheme path (tag, end offset) to `targetpos`."""
+        wlen = len(word)
+        reachable = self.reachability.get(targetpos, frozenset())
+        nonfinal = self.nonfinal
+        filtered: dict = {}
+
+        def followers(state):
+            hit = filtered.get(state)
+            if hit is None:
+                hit = filtered[state] = self._split(t for t in nonfinal.get(state, ()) if t[0] in reachable)
+            return hit
+
+        for strict in (True, False):
+            table, backpointer = self._rows(word, strict, followers)
+            last = table[-1]
+            for state, lp in table[-2].items():
+                for tag1, lpt in self.final.get(state, ()):
+                    if tag1 == targetpos:
+                        lp1 = lp + lpt
+                        if lp1 > LOWERBOUND:
+                            newstate = (state[1], tag1)
+                            if newstate not in last or lp1 > last[newstate]:
+                                last[newstate] = lp1
+                                backpointer[-1][newstate] = (state, wlen)
+                        break
+            if last:
+                break
+        pmax = NEG_INF
+        beststate = (EMPTY, EMPTY)
+        for state, lp in last.items():
+            if lp > pmax:
+                pmax = lp
+                beststate = state
+        i = len(backpointer) - 1
+        if beststate == (EMPTY, EMPTY):
+            states = [((UNKNOWN, END_UNKNOWN), i), ((START, UNKNOWN), i - 1)]
+        else:
+            states = [(beststate, i)]
+            state = beststate
+            while i > 0:
+                state, i = backpointer[i][state]
+                states.append((state, i))
+            states = states[:-1]
+        return [(state[1], i) for (state, i) in states[::-1]]
