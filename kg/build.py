@@ -124,7 +124,6 @@ def build(
     `progress` receives messages, `meter` (kg.progress.Progress) counts documents."""
     from .fileio import iter_documents
     from .parallel import Task, batches, make_runner
-    from .rdf import document_triples
     from .serialize import FORMATS
 
     started = time.perf_counter()
@@ -178,7 +177,7 @@ def build(
         try:
             for outcomes in runner.run(_chain(first, work)):
                 for outcome in outcomes:
-                    _merge_one(outcome, store, sink, summary, fail, document_triples)
+                    _merge_one(outcome, store, sink, summary, fail)
                     if meter is not None:
                         meter.advance(words=outcome.words)
         finally:
@@ -217,24 +216,26 @@ def _chain(first: list, rest):
     yield from rest
 
 
-def _merge_one(outcome, store, sink, summary: BuildSummary, fail, document_triples) -> None:
+def _merge_one(outcome, store, sink, summary: BuildSummary, fail) -> None:
     task = outcome.task
     if not outcome.ok:
         fail(task.path, outcome.stage, outcome.error, task.order)
         return
-    from .parallel import failure_stage, one_line
+    from .parallel import one_line
+
+    from .serialize import parse_nquads
 
     result = outcome.result
     try:
-        triples = list(document_triples(result))
-    except Exception as exc:  # noqa: BLE001 - a document whose records cannot become RDF
-        fail(task.path, failure_stage(exc), one_line(exc), task.order)
+        quads = parse_nquads(outcome.nquads)
+    except (SyntaxError, ValueError) as exc:  # a worker of another kg version, say
+        fail(task.path, "store", one_line(exc), task.order)
         return
     try:
         if sink is not None:
-            sink.add(result, triples)
+            sink.add(result, quads)
         else:
-            store.put_document(task.doc_id, task.digest, triples)
+            store.put_document_quads(task.doc_id, task.digest, quads)
     except KgError as exc:
         fail(task.path, "store", str(exc), task.order)
         return
@@ -278,10 +279,10 @@ class _ShardSink:
         self.actors: set[str] = set()
         self.statements: Counter = Counter()
 
-    def add(self, result, triples) -> None:
+    def add(self, result, quads) -> None:
         from .rdf import referenced_actors
 
-        self.writer.add(result.doc_id, triples)
+        self.writer.add_quads(quads)
         self.actors.update(key for key in referenced_actors(result)
                            if result.actors[key].kind in ("person", "state", "organization"))
         self.statements.update((st.relation, st.modality) for st in result.statements)

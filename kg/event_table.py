@@ -86,7 +86,14 @@ def _words(text: str) -> list[str]:
 
 
 def _has_cue(words: list[str], patterns: tuple[str, ...]) -> bool:
-    return any(fnmatch.fnmatchcase(w, p) for w in words for p in patterns)
+    match = _cue_regex(patterns).match
+    return any(match(w) for w in words)
+
+
+@cache
+def _cue_regex(patterns: tuple[str, ...]) -> re.Pattern:
+    """One regular expression for a cue's shell patterns (fnmatch's own translation)."""
+    return re.compile("|".join(f"(?:{fnmatch.translate(p)})" for p in patterns) or r"(?!)")
 
 
 def _state_of(key: str | None, actors: dict[str, Actor]) -> str | None:

@@ -38,6 +38,7 @@ class Outcome:
     stage: str = ""  # where it failed, e.g. "nlp/hanta_tagger"
     error: str = ""  # one line
     words: int = 0  # whitespace-separated words, for tokens/s
+    nquads: bytes = b""  # the document's named graph (kg.serialize.document_nquads)
 
     @property
     def ok(self) -> bool:
@@ -116,13 +117,18 @@ def one_line(exc: BaseException) -> str:
 def extract_one(nlp, task: Task) -> Outcome:
     from .extract.document import extract_text
 
+    from .rdf import document_triples
+    from .serialize import document_nquads
+
     try:
         result = extract_text(nlp, task.text, task.doc_id, task.path)
         if task.meta is not None:
             result.meta = task.meta
+        # RDF is made here, in the worker: the parent, which merges in input order, only parses.
+        nquads = document_nquads(task.doc_id, document_triples(result))
     except Exception as exc:  # noqa: BLE001 - one bad document must not sink the corpus
         return Outcome(task, stage=failure_stage(exc), error=one_line(exc))
-    return Outcome(task, result, words=len(task.text.split()))
+    return Outcome(task, result, words=len(task.text.split()), nquads=nquads)
 
 
 def extract_batch(batch: list[Task], model: str | None, cache_dir: str | None) -> list[Outcome]:

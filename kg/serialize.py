@@ -9,6 +9,7 @@ context in ontology/context.jsonld (embedded in every file so it loads offline).
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -77,6 +78,24 @@ def ox_term(term):
 def ox_quad(s, p, o, g):
     """An rdflib statement (g None = default graph) as a pyoxigraph Quad."""
     return _converters()[1](s, p, o, g)
+
+
+def document_nquads(doc_id: str, triples: Iterable[tuple]) -> bytes:
+    """One document's triples as N-Quads in its named graph: what a worker sends back, so
+    that the parent (which merges in input order) only has to parse them, in Rust."""
+    import pyoxigraph as ox
+
+    from . import iris
+
+    name = iris.document(doc_id)
+    return ox.serialize([ox_quad(s, p, o, name) for s, p, o in triples], format=ox.RdfFormat.N_QUADS) or b""
+
+
+def parse_nquads(data: bytes) -> list:
+    """pyoxigraph Quads of N-Quads bytes made by document_nquads."""
+    import pyoxigraph as ox
+
+    return list(ox.parse(data, format=ox.RdfFormat.N_QUADS)) if data else []
 
 
 @cache

@@ -42,7 +42,11 @@ class ShardWriter:
         from .serialize import ox_quad
 
         name = iris.document(doc_id)
-        self._quads.extend(ox_quad(s, p, o, name) for s, p, o in triples)
+        self.add_quads([ox_quad(s, p, o, name) for s, p, o in triples])
+
+    def add_quads(self, quads: list) -> None:
+        """One document's statements as pyoxigraph Quads (already in its named graph)."""
+        self._quads.extend(quads)
         self._docs += 1
         if self._docs >= self.docs_per_shard:
             self._flush()

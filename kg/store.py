@@ -117,10 +117,15 @@ class GraphStore:
         """Replace the named graph of `doc_id` with `triples` (rdflib terms)."""
         from .serialize import ox_quad
 
+        name = iris.document(doc_id)
+        self.put_document_quads(doc_id, content_hash, [ox_quad(s, p, o, name) for s, p, o in triples])
+
+    def put_document_quads(self, doc_id: str, content_hash: str, quads: list) -> None:
+        """Replace the named graph of `doc_id` with `quads` (pyoxigraph Quads in that graph)."""
         self._check_writable()
         graph = _document_graph(doc_id)
-        name = iris.document(doc_id)
-        quads = [ox_quad(s, p, o, name) for s, p, o in triples]
+        if any(q.graph_name != graph for q in quads):
+            raise KgError(f"document {doc_id!r}: a statement outside the document's named graph")
         self._unmerge()
         self._store.remove_graph(graph)
         self._store.add_graph(graph)

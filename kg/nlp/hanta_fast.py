@@ -19,6 +19,7 @@ from operator import itemgetter
 EMPTY, START, END, UNKNOWN, END_UNKNOWN = 0, 1, -1, 2, -2
 LOWERBOUND = -1e6
 NEG_INF = -math.inf
+TAIL_LIMIT = 200_000  # entries per memo before it starts afresh (flat memory on long runs)
 _by_score = itemgetter(1)
 
 
@@ -46,6 +47,9 @@ class FastAnalyser:
             for morpheme, lp in known.items():
                 self.morphemes.setdefault(morpheme, {})[tag] = lp
         self._forward_followers: dict = {}
+        self._viterbi_followers: dict[int, dict] = {}  # target tag -> state -> _split(...)
+        self._long_tails: dict[int, dict[str, float]] = {t: {} for t in self.guessing}
+        self._short_tails: dict[int, dict[str, float]] = {t: {} for t in self.guessing}
         # Int_t + LP_hapax_t[t] + LP_len_t[t][k]: the first two sums of HanTa's guess, per length.
         self.guess_base = {t: [self.int_t + self.hapax[t] + n for n in self.length[t]] for t in self.guessing}
 
@@ -74,8 +78,7 @@ class FastAnalyser:
         guessing = self.guessing
         base = self.guess_base
         suffix = self._suffix
-        # Suffix scores of segments longer than four letters depend on their end only: per end.
-        by_end: list[dict[int, float]] = [{} for _ in range(wlen + 1)]
+        long_tails, short_tails = self._long_tails, self._short_tails
         table = [{(EMPTY, START): 0}] + [{} for _ in range(wlen + 1)]
         backpointer: list[dict] = [{} for _ in range(wlen + 2)]
         for i in range(wlen + 1):
@@ -88,7 +91,7 @@ class FastAnalyser:
             for state, lp in list(row.items()):
                 if lp < rowbound:
                     continue
-                followup, guess_followup = followers(state)
+                followup, guess_followup, known_memo = followers(state)
                 if not followup:
                     continue
                 if segments is None:
@@ -100,10 +103,14 @@ class FastAnalyser:
                         if not guess or not guess_followup:
                             continue
                         candidates = guess_followup
-                    elif guess:
-                        candidates = [(t, p) for (t, p) in followup if t in known or t in guessing]
                     else:
-                        candidates = [(t, p) for (t, p) in followup if t in known]
+                        # The followers that know this segment (or guess): memoised per state.
+                        candidates = known_memo.get((segment, guess))
+                        if candidates is None:
+                            if len(known_memo) > TAIL_LIMIT:
+                                known_memo.clear()
+                            candidates = known_memo[(segment, guess)] = [
+                                (t, p) for (t, p) in followup if t in known or (guess and t in guessing)]
                     target = table[j]
                     pointers = backpointer[j]
                     for tag1, lpt in candidates:
@@ -112,13 +119,18 @@ class FastAnalyser:
                         else:
                             # HanTa: Int_t + LP_hapax_t + LP_len_t + suffix score (- 4.6 for the
                             # whole word), added in that order.
+                            # The suffix score depends on the last four letters (and whether
+                            # there are more): memoised on them, across words.
                             mlen = j - i
                             if mlen > 4:
-                                lp_suf = by_end[j].get(tag1)
-                                if lp_suf is None:
-                                    lp_suf = by_end[j][tag1] = suffix(segment, tag1)
+                                tail, memo = segment[-4:], long_tails[tag1]
                             else:
-                                lp_suf = suffix(segment, tag1)
+                                tail, memo = segment, short_tails[tag1]
+                            lp_suf = memo.get(tail)
+                            if lp_suf is None:
+                                if len(memo) > TAIL_LIMIT:
+                                    memo.clear()
+                                lp_suf = memo[tail] = suffix(segment, tag1)
                             lpm = base[tag1][mlen if mlen < 24 else 24] + lp_suf
                             if mlen == wlen:
                                 lpm -= 4.6
@@ -131,9 +143,10 @@ class FastAnalyser:
                                 pointers[newstate] = (state, i)
         return table, backpointer
 
-    def _split(self, followup) -> tuple[list, list]:
+    def _split(self, followup) -> tuple[list, list, dict]:
+        """(followers, those of guessing tags, an empty memo of followers per known segment)."""
         followup = list(followup)
-        return followup, [(t, p) for (t, p) in followup if t in self.guessing]
+        return followup, [(t, p) for (t, p) in followup if t in self.guessing], {}
 
     def _forward_follow(self, state):
         hit = self._forward_followers.get(state)
@@ -172,7 +185,7 @@ class FastAnalyser:
         wlen = len(word)
         reachable = self.reachability.get(targetpos, frozenset())
         nonfinal = self.nonfinal
-        filtered: dict = {}
+        filtered = self._viterbi_followers.setdefault(targetpos, {})
 
         def followers(state):
             hit = filtered.get(state)

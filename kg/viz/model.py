@@ -91,12 +91,41 @@ class VizModel:
 
 def _pairs(graph: Graph, predicate: URIRef) -> Iterator[tuple]:
     """(subject, object) for one predicate over all triples; every named graph of a Dataset."""
+    inner = _oxigraph(graph)
+    if inner is not None:
+        # Straight from Oxigraph, each distinct term converted once: rdflib's quads() over the
+        # Oxigraph store converts every term of every quad, most of the page's build time.
+        import pyoxigraph as ox
+        from oxrdflib._converter import from_ox
+
+        seen: dict = {}
+
+        def term(t):
+            hit = seen.get(t)
+            if hit is None:
+                hit = seen[t] = from_ox(t)
+            return hit
+
+        for q in inner.quads_for_pattern(None, ox.NamedNode(str(predicate)), None, None):
+            yield term(q.subject), term(q.object)
+        return
     if isinstance(graph, Dataset):
         for s, _, o, _ in graph.quads((None, predicate, None, None)):
             yield s, o
     else:
         for s, _, o in graph.triples((None, predicate, None)):
             yield s, o
+
+
+def _oxigraph(graph: Graph):
+    """The pyoxigraph Store behind an Oxigraph-backed Dataset, else None."""
+    if not isinstance(graph, Dataset):
+        return None
+    try:
+        from oxrdflib import OxigraphStore
+    except ImportError:
+        return None
+    return graph.store._inner if isinstance(graph.store, OxigraphStore) else None
 
 
 def _index(graph: Graph, predicate: URIRef) -> dict:
