@@ -298,6 +298,9 @@ def term_key(kind: str, value: str, lang: str | None = None, datatype: str | Non
             return ("number", Decimal(value).normalize())
         except InvalidOperation:
             pass
+    if numbers_by_value and datatype == XSD + "boolean" and value in ("1", "0"):
+        # ... and booleans as their canonical 1/0: "true"^^xsd:boolean comes back as "1".
+        value = "true" if value == "1" else "false"
     return ("literal", value, None, datatype)
 
 
