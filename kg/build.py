@@ -221,25 +221,15 @@ def _merge_one(outcome, store, sink, summary: BuildSummary, fail) -> None:
     if not outcome.ok:
         fail(task.path, outcome.stage, outcome.error, task.order)
         return
-    from .parallel import one_line
-
-    from .serialize import parse_nquads
-
-    result = outcome.result
-    try:
-        quads = parse_nquads(outcome.nquads)
-    except (SyntaxError, ValueError) as exc:  # a worker of another kg version, say
-        fail(task.path, "store", one_line(exc), task.order)
-        return
     try:
         if sink is not None:
-            sink.add(result, quads)
+            sink.add(outcome)
         else:
-            store.put_document_quads(task.doc_id, task.digest, quads)
-    except KgError as exc:
+            store.put_document_ntriples(task.doc_id, task.digest, outcome.ntriples)
+    except KgError as exc:  # e.g. unreadable N-Triples from a worker of another kg version
         fail(task.path, "store", str(exc), task.order)
         return
-    summary.sentences += len(result.sentences)
+    summary.sentences += outcome.sentences
     summary.processed += 1
 
 
@@ -255,7 +245,7 @@ def _write_outputs(store, out_dir: Path, formats, html: bool, summary: BuildSumm
     from .fileio import write_bytes_atomic
     from .serialize import FORMATS, serialize
 
-    ds = store.to_dataset()
+    ds = store.view()
     ds.default_union = True  # queries see every document's named graph
     _count(ds, summary)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -279,13 +269,10 @@ class _ShardSink:
         self.actors: set[str] = set()
         self.statements: Counter = Counter()
 
-    def add(self, result, quads) -> None:
-        from .rdf import referenced_actors
-
-        self.writer.add_quads(quads)
-        self.actors.update(key for key in referenced_actors(result)
-                           if result.actors[key].kind in ("person", "state", "organization"))
-        self.statements.update((st.relation, st.modality) for st in result.statements)
+    def add(self, outcome) -> None:
+        self.writer.add_ntriples(outcome.task.doc_id, outcome.ntriples)
+        self.actors.update(outcome.actors)
+        self.statements.update(outcome.statements)
 
     def close(self) -> list[Path]:
         return self.writer.close()

@@ -33,16 +33,21 @@ class Task:
 
 @dataclass
 class Outcome:
+    """What a worker sends back for one document: its RDF and the counts the build reports
+    (not the DocumentResult, whose objects would cost the parent ~1 ms a document to unpickle)."""
+
     task: Task
-    result: Any = None  # kg.records.DocumentResult when it worked
-    stage: str = ""  # where it failed, e.g. "nlp/hanta_tagger"
+    stage: str = ""  # where it failed, e.g. "nlp/hanta_tagger"; empty when it worked
     error: str = ""  # one line
     words: int = 0  # whitespace-separated words, for tokens/s
-    nquads: bytes = b""  # the document's named graph (kg.serialize.document_nquads)
+    ntriples: bytes = b""  # the document's triples (kg.serialize.document_ntriples)
+    sentences: int = 0
+    actors: tuple[str, ...] = ()  # keys of the persons, states and organisations it describes
+    statements: tuple[tuple[str, str], ...] = ()  # (relation, modality) per statement
 
     @property
     def ok(self) -> bool:
-        return self.result is not None
+        return not self.stage
 
 
 def cpu_count() -> int:
@@ -117,18 +122,21 @@ def one_line(exc: BaseException) -> str:
 def extract_one(nlp, task: Task) -> Outcome:
     from .extract.document import extract_text
 
-    from .rdf import document_triples
-    from .serialize import document_nquads
+    from .rdf import document_triples, referenced_actors
+    from .serialize import document_ntriples
 
     try:
         result = extract_text(nlp, task.text, task.doc_id, task.path)
         if task.meta is not None:
             result.meta = task.meta
-        # RDF is made here, in the worker: the parent, which merges in input order, only parses.
-        nquads = document_nquads(task.doc_id, document_triples(result))
+        # RDF is made here, in the worker: the parent, which merges in input order, only loads it.
+        ntriples = document_ntriples(document_triples(result))
+        actors = tuple(key for key in referenced_actors(result)
+                       if result.actors[key].kind in ("person", "state", "organization"))
     except Exception as exc:  # noqa: BLE001 - one bad document must not sink the corpus
         return Outcome(task, stage=failure_stage(exc), error=one_line(exc))
-    return Outcome(task, result, words=len(task.text.split()), nquads=nquads)
+    return Outcome(task, words=len(task.text.split()), ntriples=ntriples, sentences=len(result.sentences),
+                   actors=actors, statements=tuple((st.relation, st.modality) for st in result.statements))
 
 
 def extract_batch(batch: list[Task], model: str | None, cache_dir: str | None) -> list[Outcome]:

@@ -80,22 +80,13 @@ def ox_quad(s, p, o, g):
     return _converters()[1](s, p, o, g)
 
 
-def document_nquads(doc_id: str, triples: Iterable[tuple]) -> bytes:
-    """One document's triples as N-Quads in its named graph: what a worker sends back, so
-    that the parent (which merges in input order) only has to parse them, in Rust."""
+def document_ntriples(triples: Iterable[tuple]) -> bytes:
+    """One document's triples as N-Triples: what a worker sends back, so that the parent
+    (which merges in input order) loads them into the document's graph in one Rust call."""
     import pyoxigraph as ox
 
-    from . import iris
-
-    name = iris.document(doc_id)
-    return ox.serialize([ox_quad(s, p, o, name) for s, p, o in triples], format=ox.RdfFormat.N_QUADS) or b""
-
-
-def parse_nquads(data: bytes) -> list:
-    """pyoxigraph Quads of N-Quads bytes made by document_nquads."""
-    import pyoxigraph as ox
-
-    return list(ox.parse(data, format=ox.RdfFormat.N_QUADS)) if data else []
+    quad = _converters()[1]
+    return ox.serialize([quad(s, p, o, None).triple for s, p, o in triples], format=ox.RdfFormat.N_TRIPLES) or b""
 
 
 @cache

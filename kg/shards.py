@@ -33,20 +33,39 @@ class ShardWriter:
         self.directory.mkdir(parents=True, exist_ok=True)
         self.docs_per_shard = docs_per_shard or DOCS_PER_SHARD
         self.written: list[Path] = []
-        self._quads: list = []
+        self._pending = None  # pyoxigraph Store of the shard being filled
         self._docs = 0
         self.quads = 0
 
     def add(self, doc_id: str, triples: Iterable[tuple]) -> None:
+        """One document's statements (rdflib terms)."""
+        from .serialize import document_ntriples
+
+        self.add_ntriples(doc_id, document_ntriples(triples))
+
+    def add_ntriples(self, doc_id: str, data: bytes) -> None:
+        """One document's statements as N-Triples (kg.serialize.document_ntriples); KgError if
+        they do not parse (nothing of the document is then added)."""
+        import pyoxigraph as ox
+
         from . import iris
-        from .serialize import ox_quad
+        from .errors import KgError
 
-        name = iris.document(doc_id)
-        self.add_quads([ox_quad(s, p, o, name) for s, p, o in triples])
+        try:
+            if data:
+                self._store().load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(iris.document(doc_id)))
+        except (SyntaxError, ValueError) as exc:
+            raise KgError(f"document {doc_id!r}: its statements do not parse as N-Triples: {exc}") from None
+        self._count_document()
 
-    def add_quads(self, quads: list) -> None:
-        """One document's statements as pyoxigraph Quads (already in its named graph)."""
-        self._quads.extend(quads)
+    def _store(self):
+        if self._pending is None:
+            import pyoxigraph as ox
+
+            self._pending = ox.Store()  # canonical literals, duplicates removed, as in the working store
+        return self._pending
+
+    def _count_document(self) -> None:
         self._docs += 1
         if self._docs >= self.docs_per_shard:
             self._flush()
@@ -54,13 +73,10 @@ class ShardWriter:
     def _flush(self) -> None:
         if not self._docs:
             return
-        import pyoxigraph as ox
-
         from .fileio import write_bytes_atomic
         from .serialize import sorted_nquads
 
-        store = ox.Store()  # canonical literals, duplicates removed, as in the working store
-        store.extend(self._quads)
+        store = self._store()
         data = sorted_nquads(store, include_default=False)
         self.quads += len(store)
         buffer = io.BytesIO()
@@ -69,7 +85,7 @@ class ShardWriter:
         path = self.directory / shard_name(len(self.written))
         write_bytes_atomic(path, buffer.getvalue())
         self.written.append(path)
-        self._quads, self._docs = [], 0
+        self._pending, self._docs = None, 0
 
     def close(self) -> list[Path]:
         """Write the last shard and remove shards an earlier, larger run left behind."""

@@ -115,23 +115,30 @@ class GraphStore:
 
     def put_document(self, doc_id: str, content_hash: str, triples: Iterable[tuple]) -> None:
         """Replace the named graph of `doc_id` with `triples` (rdflib terms)."""
-        from .serialize import ox_quad
+        from .serialize import document_ntriples
 
-        name = iris.document(doc_id)
-        self.put_document_quads(doc_id, content_hash, [ox_quad(s, p, o, name) for s, p, o in triples])
+        self.put_document_ntriples(doc_id, content_hash, document_ntriples(triples))
 
-    def put_document_quads(self, doc_id: str, content_hash: str, quads: list) -> None:
-        """Replace the named graph of `doc_id` with `quads` (pyoxigraph Quads in that graph)."""
+    def put_document_ntriples(self, doc_id: str, content_hash: str, data: bytes) -> None:
+        """Replace the named graph of `doc_id` with N-Triples `data` (kg.serialize.document_ntriples),
+        loaded in one call, no Python object per triple. KgError if `data` does not parse; the
+        document is then left out of the store (its hash too, so that the next build redoes it)."""
+        import pyoxigraph as ox
+
         self._check_writable()
         graph = _document_graph(doc_id)
-        if any(q.graph_name != graph for q in quads):
-            raise KgError(f"document {doc_id!r}: a statement outside the document's named graph")
         self._unmerge()
         self._store.remove_graph(graph)
         self._store.add_graph(graph)
-        self._store.extend(quads)
-        self._hashes[doc_id] = str(content_hash)
         self._dirty = True
+        try:
+            if data:
+                self._store.load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=graph)  # atomic
+        except (SyntaxError, ValueError) as exc:
+            self._store.remove_graph(graph)
+            self._hashes.pop(doc_id, None)
+            raise KgError(f"document {doc_id!r}: its statements do not parse as N-Triples: {exc}") from None
+        self._hashes[doc_id] = str(content_hash)
 
     def remove_document(self, doc_id: str) -> None:
         """Drop the named graph of `doc_id`; KgError if the store does not hold it."""
@@ -197,6 +204,19 @@ class GraphStore:
             data = self._store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph)
             copy.load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=graph)
         ds = Dataset(store=OxigraphStore(store=copy))
+        bind_prefixes(ds)
+        return ds
+
+    def view(self):
+        """The document graphs as an rdflib Dataset over this store itself, not a copy (a
+        copy of a million quads costs seconds): for reading only, until the store changes."""
+        from oxrdflib import OxigraphStore
+        from rdflib import Dataset
+
+        from .rdf import bind_prefixes
+
+        self._unmerge()  # the default graph stays empty: only the document graphs are seen
+        ds = Dataset(store=OxigraphStore(store=self._store))
         bind_prefixes(ds)
         return ds
 

@@ -89,8 +89,11 @@ class VizModel:
     documents: tuple[VizDocument, ...]
 
 
-def _pairs(graph: Graph, predicate: URIRef) -> Iterator[tuple]:
-    """(subject, object) for one predicate over all triples; every named graph of a Dataset."""
+def _pairs(graph: Graph, predicate: URIRef, seen: dict | None = None) -> Iterator[tuple]:
+    """(subject, object) for one predicate over all triples; every named graph of a Dataset.
+
+    `seen` caches converted terms across calls (a statement IRI is the subject of ~20
+    predicates)."""
     inner = _oxigraph(graph)
     if inner is not None:
         # Straight from Oxigraph, each distinct term converted once: rdflib's quads() over the
@@ -98,7 +101,7 @@ def _pairs(graph: Graph, predicate: URIRef) -> Iterator[tuple]:
         import pyoxigraph as ox
         from oxrdflib._converter import from_ox
 
-        seen: dict = {}
+        seen = {} if seen is None else seen
 
         def term(t):
             hit = seen.get(t)
@@ -128,10 +131,10 @@ def _oxigraph(graph: Graph):
     return graph.store._inner if isinstance(graph.store, OxigraphStore) else None
 
 
-def _index(graph: Graph, predicate: URIRef) -> dict:
+def _index(graph: Graph, predicate: URIRef, seen: dict | None = None) -> dict:
     """subject -> sorted distinct objects (sorted so that picking the first is deterministic)."""
     found: dict = defaultdict(set)
-    for s, o in _pairs(graph, predicate):
+    for s, o in _pairs(graph, predicate, seen):
         found[s].add(o)
     return {s: sorted(objs, key=_sort_key) for s, objs in found.items()}
 
@@ -188,16 +191,21 @@ def _as_int(values: list | None) -> int | None:
 
 def graph_model(graph: Graph) -> VizModel:
     """Actors (agents and targets of statements) and statements of a kg graph or dataset."""
-    types = _index(graph, RDF.type)
-    labels = _index(graph, RDFS.label)
-    relation = _index(graph, GEO.relation)
-    agent = _index(graph, GEO.agent)
-    target = _index(graph, GEO.target)
-    modality = _index(graph, GEO.modality)
-    document = _index(graph, GEO.document)
-    evidence = _index(graph, GEO.evidence)
-    text = _index(graph, GEO.text)
-    begin = _index(graph, GEO.beginIndex)
+    terms: dict = {}  # ox term -> rdflib term, shared by every index
+
+    def index(predicate: URIRef) -> dict:
+        return _index(graph, predicate, terms)
+
+    types = index(RDF.type)
+    labels = index(RDFS.label)
+    relation = index(GEO.relation)
+    agent = index(GEO.agent)
+    target = index(GEO.target)
+    modality = index(GEO.modality)
+    document = index(GEO.document)
+    evidence = index(GEO.evidence)
+    text = index(GEO.text)
+    begin = index(GEO.beginIndex)
 
     def label_of(node) -> str:
         return _pick_label(labels.get(node, [])) or _local_name(str(node))
@@ -209,18 +217,18 @@ def graph_model(graph: Graph) -> VizModel:
     statements: list[tuple[tuple, VizStatement]] = []
     doc_nodes: set = set()
     actor_nodes: set = set()
-    trigger = _index(graph, GEO.trigger)
-    confidence = _index(graph, GEO.confidence)
-    place = _index(graph, GEO.place)
-    time = _index(graph, GEO.timeExpression)
-    reported = _index(graph, GEO.reportedBy)
-    date = _index(graph, GEO.date)
-    date_begin = _index(graph, GEO.dateBegin)
-    date_end = _index(graph, GEO.dateEnd)
-    report_flag = _index(graph, GEO.dateIsReportDate)
-    event_code = _index(graph, GEO.eventCode)
-    notation = _index(graph, SKOS.notation)
-    pref_label = _index(graph, SKOS.prefLabel)
+    trigger = index(GEO.trigger)
+    confidence = index(GEO.confidence)
+    place = index(GEO.place)
+    time = index(GEO.timeExpression)
+    reported = index(GEO.reportedBy)
+    date = index(GEO.date)
+    date_begin = index(GEO.dateBegin)
+    date_end = index(GEO.dateEnd)
+    report_flag = index(GEO.dateIsReportDate)
+    event_code = index(GEO.eventCode)
+    notation = index(SKOS.notation)
+    pref_label = index(SKOS.prefLabel)
     for node in statement_nodes:
         agents = [a for a in agent.get(node, []) if isinstance(a, URIRef)]
         relations = [r for r in relation.get(node, []) if isinstance(r, URIRef)]
@@ -269,10 +277,10 @@ def graph_model(graph: Graph) -> VizModel:
         statements.append((order, st))
     statements.sort(key=lambda pair: pair[0])
 
-    alt = _index(graph, SKOS.altLabel)
-    same = _index(graph, OWL.sameAs)
-    role = _index(graph, GEO.role)
-    country = _index(graph, GEO.country)
+    alt = index(SKOS.altLabel)
+    same = index(OWL.sameAs)
+    role = index(GEO.role)
+    country = index(GEO.country)
     actors = []
     for node in sorted(actor_nodes, key=lambda n: _actor_key(str(n))):
         node_types = set(types.get(node, []))
@@ -294,12 +302,12 @@ def graph_model(graph: Graph) -> VizModel:
             country=label_of(countries[0]) if countries else None,
         ))
 
-    source = _index(graph, GEO.sourcePath)
-    titles = _index(graph, DCTERMS.title)
-    issued = _index(graph, DCTERMS.issued)
+    source = index(GEO.sourcePath)
+    titles = index(DCTERMS.title)
+    issued = index(DCTERMS.issued)
     urls: dict = defaultdict(list)
     for predicate in _SCHEMA_URL:
-        for s, objs in _index(graph, predicate).items():
+        for s, objs in index(predicate).items():
             urls[s] += objs
     documents = [
         VizDocument(key=_doc_key(str(d)), iri=str(d), label=label_of(d) if d in labels else _doc_key(str(d)),
