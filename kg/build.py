@@ -201,7 +201,7 @@ def build(
             else:
                 summary.kept = len(set(store.documents()) - wanted)
             store.commit()
-            _write_outputs(store, out_dir, formats, html, summary)
+            _write_outputs(store, out_dir, formats, html, summary, parallel=jobs > 1 or scheduler is not None)
     if sink is not None:
         _check_something_built(summary)
     summary.failures.sort(key=lambda f: f.order)
@@ -241,7 +241,9 @@ def _check_something_built(summary: BuildSummary) -> None:
         raise KgError(first.line() + (f" (and {more} more document{'s' if more > 1 else ''} failed)" if more else ""))
 
 
-def _write_outputs(store, out_dir: Path, formats, html: bool, summary: BuildSummary) -> None:
+def _write_outputs(store, out_dir: Path, formats, html: bool, summary: BuildSummary, parallel: bool = False) -> None:
+    """The graph files and the page; with `parallel`, the page is made in a forked copy of this
+    process while this one writes the graph files (the sequential tail of a --jobs build)."""
     from .fileio import write_bytes_atomic
     from .serialize import FORMATS, serialize
 
@@ -249,14 +251,65 @@ def _write_outputs(store, out_dir: Path, formats, html: bool, summary: BuildSumm
     ds.default_union = True  # queries see every document's named graph
     _count(ds, summary)
     out_dir.mkdir(parents=True, exist_ok=True)
+    page = out_dir / "graph.html"
+    wait_for_page = _forked(_write_page, ds, page) if html and parallel else None
     for fmt in formats:
         path = out_dir / ("graph" + FORMATS[fmt][0])
         write_bytes_atomic(path, serialize(ds, fmt))
         summary.outputs.append(path)
     if html:
-        from .viz import write_html
+        if wait_for_page is not None:
+            wait_for_page()
+        else:
+            _write_page(ds, page)
+        summary.outputs.append(page)
 
-        summary.outputs.append(write_html(ds, out_dir / "graph.html"))
+
+def _write_page(ds, path: Path) -> None:
+    from .viz import write_html
+
+    write_html(ds, path)
+
+
+def _forked(fn, *args):
+    """Start fn(*args) in a forked child, which shares the in-memory store (nothing is pickled);
+    returns a function that waits for it and raises its error as a KgError. None where the
+    platform cannot fork: the caller then runs fn itself."""
+    import multiprocessing
+
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return None
+    context = multiprocessing.get_context("fork")
+    receive, send = context.Pipe(duplex=False)
+    child = context.Process(target=_forked_main, args=(send, fn, args), daemon=True)
+    child.start()
+    send.close()
+
+    def wait() -> None:
+        try:
+            error = receive.recv()
+        except EOFError:
+            error = None
+        child.join()
+        receive.close()
+        if error:
+            raise KgError(error)
+        if child.exitcode != 0:
+            raise KgError(f"writing the HTML page: the process making it ended with status {child.exitcode}")
+
+    return wait
+
+
+def _forked_main(send, fn, args) -> None:
+    try:
+        fn(*args)
+        send.send("")
+    except KgError as exc:
+        send.send(str(exc))
+    except Exception as exc:  # noqa: BLE001 - reported by the parent, as any output error
+        send.send(f"writing the HTML page: {type(exc).__name__}: {exc}")
+    finally:
+        send.close()
 
 
 class _ShardSink:

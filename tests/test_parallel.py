@@ -61,6 +61,18 @@ def test_two_jobs_write_the_same_bytes_as_one(corpus, serial, tmp_path):
     assert (tmp_path / "store/graph.nq").read_bytes() == (out / "store/graph.nq").read_bytes()
 
 
+@pytest.mark.slow  # starts worker processes
+def test_the_page_made_beside_the_graph_files_reports_its_error(corpus, tmp_path):
+    """With --jobs 2 the page is written in a forked child: its failure is the build's KgError,
+    and the graph files are still written."""
+    from kg.errors import KgError
+
+    (tmp_path / "graph.html").mkdir()
+    with pytest.raises(KgError, match="graph.html: is a folder"):
+        build([corpus], tmp_path, cache_dir=None, jobs=2)
+    assert (tmp_path / "graph.ttl").stat().st_size > 0
+
+
 def _shard_quads(folder: Path) -> set[bytes]:
     lines: set[bytes] = set()
     for shard in sorted(folder.glob("shard-*.nq.gz")):
