@@ -132,3 +132,13 @@ def test_validate_and_stats_read_standard_input(workdir):
     assert stats.exit_code == 0 and json.loads(stats.stdout)["statements"] == 3
     bad = kg("validate", "-", input=b"this is no graph")
     assert bad.exit_code == 1 and rows(bad.stderr)[0].startswith("kg: error: standard input: not a graph")
+
+
+def test_events_read_standard_input_like_a_file(workdir):
+    data = (workdir / "graph.nq").read_bytes()
+    piped = kg("events", "-", "-o", "-", input=data)
+    from_file = kg("events", str(workdir / "graph.nq"), "-o", "-")
+    assert piped.exit_code == 0 and from_file.exit_code == 0
+    assert piped.stdout == from_file.stdout and len(rows(piped.stdout)) == 1 + 3  # header + 3 statements
+    both = kg("events", "-", "--store", str(workdir / "store"), "-o", "-", input=data)
+    assert both.exit_code != 0 and "not both" in both.stderr

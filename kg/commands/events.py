@@ -10,12 +10,13 @@ import click
 
 def register(cli: click.Group) -> None:
     @cli.command("events")
-    @click.argument("graph", required=False, type=click.Path(path_type=Path))
+    @click.argument("graph", required=False, type=click.Path(path_type=Path, allow_dash=True))
     @click.option("--store", "store", type=click.Path(path_type=Path), help="Read from a kg store folder instead.")
     @click.option("-o", "--output", required=True,
                   help="events.csv, events.parquet (needs pyarrow) or events.jsonl; - writes CSV to stdout.")
     def events_command(graph: Path | None, store: Path | None, output: str) -> None:
-        """Write the events table of GRAPH (.ttl, .trig, .nt, .nq, .jsonld) or --store: one row per statement.
+        """Write the events table of GRAPH (.ttl, .trig, .nt, .nq, .jsonld; - reads standard input)
+        or --store (default: output/store): one row per statement.
 
         \b
         Columns: statement IRI; date, date_precision (day|week|month|year|interval),
@@ -31,22 +32,19 @@ def register(cli: click.Group) -> None:
           kg events output/graph.ttl -o events.csv
           kg events --store output/store -o events.parquet
           kg events output/graph.trig -o - | head
+          kg export -o - | kg events - -o events.jsonl
         """
         from ..errors import KgError
         from ..event_table import events_table, format_for, table_bytes
         from ..fileio import write_bytes_atomic
+        from ..rdfio.source import resolve
 
-        if graph is not None and store is not None:
-            raise KgError("give either a GRAPH file or --store DIR, not both")
-        if graph is None and store is None:
-            from ..store import DEFAULT_STORE
-
-            store = DEFAULT_STORE  # the one default of every reading command
+        source = resolve(graph, store)  # the one rule of every reading command
         fmt = format_for(output)
         target = None if output == "-" else Path(output)
         if target is not None and target.is_dir():
             raise KgError(f"{output}: is a folder, expected a file name")
-        rows = events_table(graph, store=store)
+        rows = events_table(source.path, store=source.store_dir)
         data = table_bytes(rows, fmt)
         if target is None:
             sys.stdout.buffer.write(data)
