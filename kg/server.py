@@ -282,10 +282,7 @@ def _answer_graph(store, job: dict, settings: dict) -> dict:
     if job.get("graph") is None:
         graph = ox.DefaultGraph()
     else:
-        try:
-            graph = ox.NamedNode(job["graph"])
-        except ValueError:
-            raise HttpError(400, f"not a valid graph IRI: {job['graph']!r}") from None
+        graph = ox.NamedNode(_graph_iri(job["graph"]))
         if not store.contains_named_graph(graph):
             raise HttpError(404, f"no graph <{job['graph']}> in this store")
     limit = settings["max_rows"]
@@ -294,6 +291,16 @@ def _answer_graph(store, job: dict, settings: dict) -> dict:
     name = graph if isinstance(graph, ox.NamedNode) else None
     return {"status": 200, "type": _CONTENT_TYPE[fmt], "body": write_graph(fmt, triples, name),
             "headers": _limit_headers(truncated, limit)}
+
+
+def _graph_iri(value: str) -> str:
+    """A graph IRI from a request, by kg's one IRI check; 400 if it is none."""
+    from .rdfio.iri import check_iri
+
+    try:
+        return check_iri(value)
+    except KgError as exc:
+        raise HttpError(400, str(exc)) from None
 
 
 def _answer_service_description(store, job: dict, settings: dict) -> dict:
@@ -1190,8 +1197,8 @@ class Handler(BaseHTTPRequestHandler):
                 raise HttpError(400, "missing query: send ?query=... (GET), a form with query=... "
                                      "or an application/sparql-query body (POST)")
             reply = endpoint.run({"kind": "query", "sparql": queries[0],
-                                  "default_graphs": params.get("default-graph-uri", []),
-                                  "named_graphs": params.get("named-graph-uri", []),
+                                  "default_graphs": [_graph_iri(g) for g in params.get("default-graph-uri", [])],
+                                  "named_graphs": [_graph_iri(g) for g in params.get("named-graph-uri", [])],
                                   "accept": self.headers.get("Accept"),
                                   "format": params.get("format", [None])[0]}, self._client_gone)
             self._reply(reply, started)

@@ -271,6 +271,8 @@ def test_errors_are_clear(server):
         (httpx.get(server.base + "/nothing"), 404, "not found"),
         (httpx.post(server.url, content=b"ASK {}", headers={"Content-Type": "text/plain"}), 415, "Content-Type"),
         (httpx.get(server.url, params={"query": "ASK {}", "default-graph-uri": "not an iri"}), 400, "invalid"),
+        (httpx.get(server.url, params={"query": "ASK {}", "named-graph-uri": "urn:a>"}), 400, "invalid graph IRI"),
+        (httpx.get(server.base + "/store", params={"graph": "http://x/ y"}), 400, "invalid graph IRI"),
     ]
     for response, status, message in cases:
         assert response.status_code == status and message in response.text, (status, response.text)
