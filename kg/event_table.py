@@ -20,6 +20,7 @@ from functools import cache
 from pathlib import Path
 
 from .errors import InputError, KgError
+from .rdfio.prefixes import prefix_lines
 from .records import MODALITIES, RELATIONS, Actor, Statement
 from .resources import data_path
 
@@ -168,13 +169,7 @@ _ACTOR_PART = """
       }} GROUP BY ?{v}_iri }} }}
 """
 
-EVENTS_QUERY = """PREFIX gkg: <https://w3id.org/geokg/ontology#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX owl: <http://www.w3.org/2002/07/owl#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX dcterms: <http://purl.org/dc/terms/>
-PREFIX wd: <http://www.wikidata.org/entity/>
-SELECT ?statement
+EVENTS_QUERY = prefix_lines("gkg", "rdfs", "owl", "skos", "dcterms", "wd") + """SELECT ?statement
   (MIN(?date_) AS ?date) (MIN(?precision_) AS ?date_precision) (MIN(?begin_d) AS ?date_begin)
   (MIN(?end_d) AS ?date_end) (MAX(?report_) AS ?report_date) (MIN(?time_) AS ?time_expression)
   (MIN(?rel) AS ?relation) (MIN(?cameo_) AS ?cameo) (MIN(?cameo_l) AS ?cameo_label) (MIN(?plover_) AS ?plover)

@@ -10,6 +10,7 @@ from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SDO, SKOS, XSD
 
 from . import iris
 from .namespace import GEO
+from .rdfio.prefixes import PREFIXES as _PREFIX_TABLE
 from .records import Actor, DocumentMeta, DocumentResult, Statement
 
 _KIND_CLASS = {
@@ -33,17 +34,7 @@ MODALITY_TERM = {
     "possible": GEO.Possible,
     "negated": GEO.Negated,
 }
-PREFIXES = {
-    "gkg": str(GEO._NS),
-    "rdfs": str(RDFS),
-    "owl": str(OWL),
-    "skos": str(SKOS),
-    "xsd": str(XSD),
-    "wd": iris.WIKIDATA,
-    "cameo": iris.CAMEO,
-    "dcterms": str(DCTERMS),
-    "schema": str(SDO),
-}
+PREFIXES = _PREFIX_TABLE  # kg/rdfio/prefixes.py, the one table
 LANG = "de"
 
 

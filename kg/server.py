@@ -45,10 +45,9 @@ from xml.sax.saxutils import escape as xml_escape
 from xml.sax.saxutils import quoteattr
 
 from .errors import KgError, QueryError
+from .rdfio.prefixes import prefix_lines
 
-_PREFIXES = """PREFIX gkg: <https://w3id.org/geokg/ontology#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-"""
+_PREFIXES = prefix_lines("gkg", "rdfs")
 
 # Shown on the HTML page and timed by bench/bench_store.py; portable (own PREFIX lines).
 EXAMPLE_QUERIES: list[tuple[str, str]] = [

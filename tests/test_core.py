@@ -73,6 +73,22 @@ def test_namespace_matches_ontology_file():
         GEO.notATerm  # noqa: B018
 
 
+def test_the_one_prefix_table_names_the_namespaces_rdflib_and_the_ontology_use():
+    from rdflib.namespace import DCTERMS, OWL, RDFS, SDO, SKOS, XSD
+
+    from kg import iris
+    from kg.rdfio.prefixes import PREFIXES, prefix_lines
+
+    assert PREFIXES == {
+        "gkg": str(GEO._NS), "rdfs": str(RDFS), "owl": str(OWL), "skos": str(SKOS),
+        "xsd": str(XSD), "wd": iris.WIKIDATA, "cameo": iris.CAMEO, "dcterms": str(DCTERMS),
+        "schema": str(SDO),
+    }
+    assert prefix_lines("gkg", "rdfs") == (
+        f"PREFIX gkg: <{GEO._NS}>\nPREFIX rdfs: <{RDFS}>\n"
+    )
+
+
 def test_relation_scheme_has_cameo_and_plover():
     g = Graph().parse(data_path("geo.ttl"))
     for rel in (GEO.meets, GEO.warns, GEO.supports, GEO.demands):
