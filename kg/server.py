@@ -24,10 +24,7 @@ Layout, and why:
 
 from __future__ import annotations
 
-import csv
 import html
-import io
-import json
 import os
 import queue
 import selectors
@@ -41,11 +38,10 @@ from dataclasses import asdict, dataclass, field
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
-from xml.sax.saxutils import escape as xml_escape
-from xml.sax.saxutils import quoteattr
 
 from .errors import KgError, QueryError
 from .rdfio.prefixes import prefix_lines
+from .rdfio.results import UnwritableResult, write_boolean, write_solutions, write_triples
 
 _PREFIXES = prefix_lines("gkg", "rdfs")
 
@@ -108,14 +104,14 @@ SELECT_TYPES = {
 GRAPH_TYPES = {
     "text/turtle": "turtle",
     "application/x-turtle": "turtle",
-    "application/n-triples": "nt",
-    "text/plain": "nt",
+    "application/n-triples": "ntriples",
+    "text/plain": "ntriples",
     "application/rdf+xml": "rdfxml",
     "application/ld+json": "jsonld",
     "application/x-json+ld": "jsonld",
     "application/trig": "trig",
-    "application/n-quads": "nq",
-    "text/x-nquads": "nq",
+    "application/n-quads": "nquads",
+    "text/x-nquads": "nquads",
 }
 _CONTENT_TYPE = {
     "json": "application/sparql-results+json",
@@ -123,18 +119,17 @@ _CONTENT_TYPE = {
     "csv": "text/csv; charset=utf-8",
     "tsv": "text/tab-separated-values; charset=utf-8",
     "turtle": "text/turtle; charset=utf-8",
-    "nt": "application/n-triples",
+    "ntriples": "application/n-triples",
     "rdfxml": "application/rdf+xml",
     "jsonld": "application/ld+json",
     "trig": "application/trig",
-    "nq": "application/n-quads",
+    "nquads": "application/n-quads",
 }
 _FORMAT_PARAM = {"json": "json", "xml": "xml", "csv": "csv", "tsv": "tsv", "turtle": "turtle", "ttl": "turtle",
-                 "nt": "nt", "ntriples": "nt", "n-triples": "nt", "rdfxml": "rdfxml", "rdf": "rdfxml",
-                 "rdf+xml": "rdfxml", "jsonld": "jsonld", "json-ld": "jsonld", "trig": "trig", "nq": "nq",
-                 "nquads": "nq", "n-quads": "nq"}
+                 "nt": "ntriples", "ntriples": "ntriples", "n-triples": "ntriples", "rdfxml": "rdfxml", "rdf": "rdfxml",
+                 "rdf+xml": "rdfxml", "jsonld": "jsonld", "json-ld": "jsonld", "trig": "trig", "nq": "nquads",
+                 "nquads": "nquads", "n-quads": "nquads"}
 MAX_BODY = 10 * 1024 * 1024
-_XML_FORBIDDEN = {c for c in range(0x20) if c not in (0x9, 0xA, 0xD)} | {0xFFFE, 0xFFFF}
 ENDPOINT_PATHS = ("/sparql", "/query")
 STORE_PATH = "/store"
 ONTOLOGY_GRAPH = "https://w3id.org/geokg/ontology"
@@ -199,6 +194,8 @@ def evaluate(store, job: dict, settings: dict) -> dict:
         raise HttpError(500, f"unknown job {kind!r}")
     except HttpError as exc:
         return _text_reply(exc.status, exc.message)
+    except UnwritableResult as exc:
+        return _text_reply(406, str(exc))
     except QueryError as exc:
         return _text_reply(400, str(exc))
     except KgError as exc:
@@ -232,19 +229,6 @@ def _choose(job: dict, offered: dict[str, str], default: str) -> str:
     return negotiate(job.get("accept"), offered, default)
 
 
-def _take(items, limit: int) -> tuple[list, bool]:
-    rows = []
-    try:
-        for item in items:
-            if len(rows) >= limit:
-                return rows, True
-            rows.append(item)
-    except (OSError, RuntimeError, ValueError, SyntaxError) as exc:  # Oxigraph evaluates lazily
-        text = str(exc).strip()
-        raise QueryError(f"query failed: {text.splitlines()[0] if text else type(exc).__name__}") from None
-    return rows, False
-
-
 def _limit_headers(truncated: bool, limit: int) -> dict:
     # Virtuoso's header name for the same cut, so clients that know it see it.
     return {"X-SPARQL-MaxRows": str(limit), "X-Kg-Result-Truncated": "true"} if truncated else {}
@@ -258,19 +242,17 @@ def _answer_query(store, job: dict, settings: dict) -> dict:
     result = run_query(store, job["sparql"], default_graph=job.get("default_graphs") or None,
                        named_graphs=job.get("named_graphs") or None)
     limit = settings["max_rows"]
+    truncated = False
     if isinstance(result, ox.QueryBoolean):
         fmt = _choose(job, SELECT_TYPES, "json")
-        return {"status": 200, "type": _CONTENT_TYPE[fmt], "body": write_boolean(fmt, bool(result)), "headers": {}}
-    if isinstance(result, ox.QuerySolutions):
+        body = write_boolean(result, fmt)
+    elif isinstance(result, ox.QuerySolutions):
         fmt = _choose(job, SELECT_TYPES, "json")
-        names = [v.value for v in result.variables]
-        rows, truncated = _take((tuple(s[n] for n in names) for s in result), limit)
-        return {"status": 200, "type": _CONTENT_TYPE[fmt], "body": write_solutions(fmt, names, rows),
-                "headers": _limit_headers(truncated, limit)}
-    fmt = _choose(job, GRAPH_TYPES, "turtle")
-    triples, truncated = _take(result, limit)
-    return {"status": 200, "type": _CONTENT_TYPE[fmt], "body": write_graph(fmt, triples),
-            "headers": _limit_headers(truncated, limit)}
+        body, truncated = write_solutions(result, fmt, limit)
+    else:
+        fmt = _choose(job, GRAPH_TYPES, "turtle")
+        body, truncated = write_triples(result, fmt, limit=limit)
+    return {"status": 200, "type": _CONTENT_TYPE[fmt], "body": body, "headers": _limit_headers(truncated, limit)}
 
 
 def _answer_graph(store, job: dict, settings: dict) -> dict:
@@ -285,11 +267,10 @@ def _answer_graph(store, job: dict, settings: dict) -> dict:
         if not store.contains_named_graph(graph):
             raise HttpError(404, f"no graph <{job['graph']}> in this store")
     limit = settings["max_rows"]
-    triples, truncated = _take((ox.Triple(q.subject, q.predicate, q.object)
-                                for q in store.quads_for_pattern(None, None, None, graph)), limit)
-    name = graph if isinstance(graph, ox.NamedNode) else None
-    return {"status": 200, "type": _CONTENT_TYPE[fmt], "body": write_graph(fmt, triples, name),
-            "headers": _limit_headers(truncated, limit)}
+    triples = (ox.Triple(q.subject, q.predicate, q.object) for q in store.quads_for_pattern(None, None, None, graph))
+    body, truncated = write_triples(triples, fmt, graph=graph if isinstance(graph, ox.NamedNode) else None,
+                                    limit=limit)
+    return {"status": 200, "type": _CONTENT_TYPE[fmt], "body": body, "headers": _limit_headers(truncated, limit)}
 
 
 def _graph_iri(value: str) -> str:
@@ -344,7 +325,7 @@ def _answer_service_description(store, job: dict, settings: dict) -> dict:
         triples += [ox.Triple(dataset, n(sd + "namedGraph"), node),
                     ox.Triple(node, rdf_type, n(sd + "NamedGraph")),
                     ox.Triple(node, n(sd + "name"), graph)]
-    return {"status": 200, "type": _CONTENT_TYPE[fmt], "body": write_graph(fmt, triples), "headers": {}}
+    return {"status": 200, "type": _CONTENT_TYPE[fmt], "body": write_triples(triples, fmt)[0], "headers": {}}
 
 
 _FORMAT_IRI = {"application/sparql-results+json": "SPARQL_Results_JSON",
@@ -695,9 +676,14 @@ class Endpoint:
     def run(self, job: dict, client_gone=None) -> dict:
         # Waiting in line gets twice the timeout: runaways ahead are stopped after one.
         deadline = time.monotonic() + 2 * self.settings.timeout
-        if job["kind"] == "query":
-            self.check(job["sparql"], "query")
-        return self.pool.run(job, deadline, client_gone)
+        if job["kind"] != "query":
+            return self.pool.run(job, deadline, client_gone)
+        self.check(job["sparql"], "query")
+        reply = self.pool.run(job, deadline, client_gone)
+        warning = _unknown_terms_header(job["sparql"])
+        if warning:
+            reply = {**reply, "headers": {**(reply.get("headers") or {}), "X-Kg-Warning": warning}}
+        return reply
 
     def run_update(self, sparql: str) -> None:
         if not self.settings.allow_update or self.graph_store is None:
@@ -722,7 +708,19 @@ class Endpoint:
         self.pool.close()
 
 
-# --- content negotiation and result writers ---------------------------------------------
+def _unknown_terms_header(sparql: str) -> str | None:
+    """The warning of `kg query` about unknown gkg: terms, as an ASCII header value."""
+    from .rdfio.query import unknown_terms_warning
+
+    warning = unknown_terms_warning(sparql)
+    if warning is None:
+        return None
+    # Header values are Latin-1 on the wire; local names may be any Unicode. The token
+    # pattern of unknown_terms excludes whitespace, so no CR/LF reaches the header.
+    return warning.encode("ascii", "backslashreplace").decode("ascii")
+
+
+# --- content negotiation ------------------------------------------------------------------
 
 
 def negotiate(accept: str | None, offered: dict[str, str], default: str) -> str:
@@ -757,124 +755,6 @@ def negotiate(accept: str | None, offered: dict[str, str], default: str) -> str:
                 if offer.startswith(major):
                     return fmt
     raise HttpError(406, f"cannot answer in {accept!r}; offered: {', '.join(offered)}")
-
-
-def _json_term(term) -> dict:
-    import pyoxigraph as ox
-
-    if isinstance(term, ox.NamedNode):
-        return {"type": "uri", "value": term.value}
-    if isinstance(term, ox.BlankNode):
-        return {"type": "bnode", "value": term.value}
-    if isinstance(term, ox.Literal):
-        out = {"type": "literal", "value": term.value}
-        if term.language:
-            out["xml:lang"] = term.language
-        elif term.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
-            out["datatype"] = term.datatype.value
-        return out
-    return {"type": "triple", "value": {"subject": _json_term(term.subject), "predicate": _json_term(term.predicate),
-                                        "object": _json_term(term.object)}}
-
-
-def _xml_text(text: str) -> str:
-    bad = next((c for c in text if ord(c) in _XML_FORBIDDEN), None)
-    if bad is not None:
-        raise HttpError(406, f"the result contains U+{ord(bad):04X}, which XML 1.0 cannot carry; "
-                             "ask for application/sparql-results+json")
-    # XML parsers turn a raw CR (or CR LF) into LF; a character reference keeps it.
-    return xml_escape(text).replace("\r", "&#13;")
-
-
-def _xml_term(term) -> str:
-    import pyoxigraph as ox
-
-    if isinstance(term, ox.NamedNode):
-        return f"<uri>{_xml_text(term.value)}</uri>"
-    if isinstance(term, ox.BlankNode):
-        return f"<bnode>{_xml_text(term.value)}</bnode>"
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return f"<literal xml:lang={quoteattr(term.language)}>{_xml_text(term.value)}</literal>"
-        if term.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
-            return f"<literal datatype={quoteattr(term.datatype.value)}>{_xml_text(term.value)}</literal>"
-        return f"<literal>{_xml_text(term.value)}</literal>"
-    return (f"<triple><subject>{_xml_term(term.subject)}</subject><predicate>{_xml_term(term.predicate)}"
-            f"</predicate><object>{_xml_term(term.object)}</object></triple>")
-
-
-def _csv_value(term) -> str:
-    import pyoxigraph as ox
-
-    if term is None:
-        return ""
-    if isinstance(term, ox.BlankNode):
-        return "_:" + term.value
-    if isinstance(term, ox.NamedNode | ox.Literal):
-        return term.value
-    return str(term)
-
-
-def write_solutions(fmt: str, names: list[str], rows: list[tuple]) -> bytes:
-    if fmt == "json":
-        bindings = [{name: _json_term(term) for name, term in zip(names, row, strict=True) if term is not None}
-                    for row in rows]
-        return json.dumps({"head": {"vars": names}, "results": {"bindings": bindings}},
-                          ensure_ascii=False).encode("utf-8")
-    if fmt == "xml":
-        out = ['<?xml version="1.0" encoding="utf-8"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">',
-               "<head>", *(f"<variable name={quoteattr(n)}/>" for n in names), "</head><results>"]
-        for row in rows:
-            out.append("<result>")
-            out.extend(f"<binding name={quoteattr(n)}>{_xml_term(t)}</binding>"
-                       for n, t in zip(names, row, strict=True) if t is not None)
-            out.append("</result>")
-        out.append("</results></sparql>\n")
-        return "\n".join(out).encode("utf-8")
-    if fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\r\n")
-        writer.writerow(names)
-        writer.writerows([_csv_value(t) for t in row] for row in rows)
-        return buffer.getvalue().encode("utf-8")
-    lines = ["\t".join("?" + n for n in names)]
-    lines.extend("\t".join("" if t is None else str(t) for t in row) for row in rows)
-    return ("\n".join(lines) + "\n").encode("utf-8")
-
-
-def write_boolean(fmt: str, value: bool) -> bytes:
-    if fmt == "json":
-        return json.dumps({"head": {}, "boolean": value}).encode("utf-8")
-    if fmt == "xml":
-        return ('<?xml version="1.0" encoding="utf-8"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">'
-                f"<head/><boolean>{'true' if value else 'false'}</boolean></sparql>\n").encode("utf-8")
-    # CSV/TSV define no boolean form; this is what most endpoints send.
-    return (("_askResult\r\n" if fmt == "csv" else "?_askResult\n") + ("true" if value else "false") + "\n").encode()
-
-
-def write_graph(fmt: str, triples: list, graph_name=None) -> bytes:
-    """Triples in an RDF format; for TriG and N-Quads in `graph_name` (default graph if None)."""
-    import pyoxigraph as ox
-
-    from .rdf import PREFIXES
-
-    formats = {"turtle": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "rdfxml": ox.RdfFormat.RDF_XML,
-               "jsonld": ox.RdfFormat.JSON_LD, "trig": ox.RdfFormat.TRIG, "nq": ox.RdfFormat.N_QUADS}
-    rdf_format = formats[fmt]
-    data = triples
-    if rdf_format.supports_datasets:
-        graph = graph_name if graph_name is not None else ox.DefaultGraph()
-        data = [ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples]
-    if fmt == "rdfxml":
-        for t in triples:
-            if isinstance(t.object, ox.Literal):
-                _xml_text(t.object.value)  # 406 for characters XML 1.0 cannot carry
-    options = {"prefixes": PREFIXES} if fmt in ("turtle", "trig", "rdfxml") else {}
-    try:
-        return ox.serialize(data, format=rdf_format, **options) or b""
-    except (ValueError, OSError, SyntaxError) as exc:
-        raise HttpError(406, f"cannot write this result as {rdf_format.name}: {str(exc).strip()}; "
-                             "ask for text/turtle") from None
 
 
 # --- HTTP ------------------------------------------------------------------------------
@@ -957,7 +837,7 @@ class Handler(BaseHTTPRequestHandler):
         else:
             return
         self.send_header("Access-Control-Expose-Headers", "Content-Type, Content-Length, X-SPARQL-MaxRows, "
-                                                          "X-Kg-Result-Truncated")
+                                                          "X-Kg-Result-Truncated, X-Kg-Warning")
 
     def _send(self, status: int, body: bytes, content_type: str, extra: dict | None = None) -> None:
         self.send_response(status)

@@ -278,6 +278,19 @@ def test_errors_are_clear(server):
         assert response.status_code == status and message in response.text, (status, response.text)
 
 
+def test_unknown_ontology_terms_get_a_warning_header(server):
+    """Like `kg query`: the query runs (0 rows, as SPARQL says) and the answer names the typo."""
+    typo = httpx.get(server.url, params={"query": "SELECT ?a WHERE { ?a gkg:meetz ?b ; gkg:trifftü ?c }"})
+    assert typo.status_code == 200 and typo.json()["results"]["bindings"] == []
+    warning = typo.headers["x-kg-warning"]
+    assert "gkg:meetz (did you mean gkg:meets?)" in warning and "gkg:trifft\\xfc" in warning
+    fine = httpx.get(server.url, params={"query": "SELECT ?a WHERE { ?a gkg:meets ?b }"})
+    assert fine.status_code == 200 and "x-kg-warning" not in fine.headers
+    exposed = httpx.get(server.url, params={"query": "ASK { ?a gkg:meetz ?b }"},
+                        headers={"Origin": "https://yasgui.example"})
+    assert "X-Kg-Warning" in exposed.headers["access-control-expose-headers"]
+
+
 def test_dataset_parameters(server, local):
     graph = iris.document("sample")
     query = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"

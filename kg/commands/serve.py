@@ -66,7 +66,9 @@ def serve_command(store: Path | None, host: str, port: int, allow_update: bool, 
     documents (each triple once); GRAPH ?g reaches each document, and the ontology is
     the named graph <https://w3id.org/geokg/ontology>. default-graph-uri and
     named-graph-uri are honoured. The prefixes gkg:, rdfs:, owl:, skos:, xsd: and wd:
-    are predeclared. http://HOST:PORT/ is a page with a query box and example queries.
+    are predeclared. A query naming gkg: terms the ontology does not define (gkg:meetz)
+    still runs, with the header X-Kg-Warning naming them (they match nothing).
+    http://HOST:PORT/ is a page with a query box and example queries.
 
     Safe for untrusted clients by default: read-only (updates get 403); SERVICE and
     LOAD are refused (no outgoing requests); a query is checked for size and nesting

@@ -12,6 +12,7 @@ from .. import iris
 from ..errors import InputError, QueryError
 from ..rdf import PREFIXES
 from .iri import is_iri
+from .results import GRAPH_FORMATS, SOLUTION_FORMATS, write_boolean, write_solutions, write_triples
 
 def read_query(text: str) -> str:
     """The query itself, the contents of a file given as @path, or standard input for @-."""
@@ -86,32 +87,16 @@ def short(term) -> str:
     return f"<{text}>"
 
 
-# Result formats of SELECT/ASK, and of CONSTRUCT/DESCRIBE, by name -> (pyoxigraph format, media type).
-SOLUTION_FORMATS = {
-    "csv": ("CSV", "text/csv"),
-    "tsv": ("TSV", "text/tab-separated-values"),
-    "json": ("JSON", "application/sparql-results+json"),
-    "xml": ("XML", "application/sparql-results+xml"),
-}
-GRAPH_FORMATS = {
-    "turtle": ("TURTLE", "text/turtle"),
-    "ntriples": ("N_TRIPLES", "application/n-triples"),
-    "nquads": ("N_QUADS", "application/n-quads"),
-    "trig": ("TRIG", "application/trig"),
-    "rdfxml": ("RDF_XML", "application/rdf+xml"),
-    "jsonld": ("JSON_LD", "application/ld+json"),
-}
 # What a SELECT-style --format means for CONSTRUCT/DESCRIBE.
 _GRAPH_FOR = {"table": "turtle", "csv": "ntriples", "tsv": "ntriples", "json": "jsonld", "xml": "rdfxml"}
 RESULT_FORMATS = ("table", *SOLUTION_FORMATS, *GRAPH_FORMATS)
 
 
 def serialize_result(result, fmt: str) -> bytes:
-    """pyoxigraph query results as bytes, written by pyoxigraph's own serialisers.
+    """pyoxigraph query results as bytes, by the one result writer (kg.rdfio.results).
 
     SELECT/ASK: csv, tsv, json, xml. CONSTRUCT/DESCRIBE: turtle, ntriples, nquads, trig,
-    rdfxml, jsonld (or csv/tsv -> ntriples, json -> jsonld, xml -> rdfxml). The one writer
-    for `kg query` and the endpoint.
+    rdfxml, jsonld (or csv/tsv -> ntriples, json -> jsonld, xml -> rdfxml).
     """
     import pyoxigraph as ox
 
@@ -120,13 +105,13 @@ def serialize_result(result, fmt: str) -> bytes:
         if name not in GRAPH_FORMATS:
             raise QueryError(f"format {fmt!r} is for SELECT/ASK; CONSTRUCT/DESCRIBE give one of "
                              f"{', '.join(GRAPH_FORMATS)}")
-        rdf_format = getattr(ox.RdfFormat, GRAPH_FORMATS[name][0])
-        prefixed = rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG, ox.RdfFormat.RDF_XML)
-        return result.serialize(format=rdf_format, **({"prefixes": PREFIXES} if prefixed else {})) or b""
+        return write_triples(result, name)[0]
     if fmt not in SOLUTION_FORMATS:
         raise QueryError(f"format {fmt!r} is for CONSTRUCT/DESCRIBE; SELECT/ASK give one of "
                          f"table, {', '.join(SOLUTION_FORMATS)}")
-    return result.serialize(format=getattr(ox.QueryResultsFormat, SOLUTION_FORMATS[fmt][0])) or b""
+    if isinstance(result, ox.QueryBoolean):
+        return write_boolean(result, fmt)
+    return write_solutions(result, fmt)[0]
 
 
 def format_result(result, fmt: str, width: int | None = None) -> str:
