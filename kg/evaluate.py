@@ -63,15 +63,27 @@ class Scores:
 
 
 def load_gold(path: str | Path) -> list[GoldItem]:
+    """Gold items from a JSON-lines file, or from standard input for -."""
+    import sys
+
+    if str(path) == "-":
+        try:
+            return parse_gold(sys.stdin.buffer.read().decode("utf-8"), "stdin")
+        except UnicodeDecodeError:
+            raise InputError("stdin: not valid UTF-8") from None
     path = Path(path)
     if not path.is_file():
         raise InputError(f"{path}: no such gold file")
-    items = []
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
+        return parse_gold(path.read_text(encoding="utf-8"), str(path))
     except UnicodeDecodeError:
         raise InputError(f"{path}: not valid UTF-8") from None
-    for n, line in enumerate(lines, 1):
+
+
+def parse_gold(text: str, name: str) -> list[GoldItem]:
+    """Gold items from JSON-lines text; `name` (a file name) is for the error messages."""
+    items = []
+    for n, line in enumerate(text.splitlines(), 1):
         if not line.strip():
             continue
         try:
@@ -82,13 +94,13 @@ def load_gold(path: str | Path) -> list[GoldItem]:
             )
             item = GoldItem(str(obj["id"]), obj["text"], statements, obj.get("note", ""))
         except (json.JSONDecodeError, KeyError, TypeError) as exc:
-            raise InputError(f"{path}:{n}: not a gold item ({exc})") from None
+            raise InputError(f"{name}:{n}: not a gold item ({exc})") from None
         for s in item.statements:
             if s.relation not in RELATIONS or s.modality not in MODALITIES:
-                raise InputError(f"{path}:{n}: unknown relation or modality in {s}")
+                raise InputError(f"{name}:{n}: unknown relation or modality in {s}")
         items.append(item)
     if not items:
-        raise InputError(f"{path}: no gold items")
+        raise InputError(f"{name}: no gold items")
     return items
 
 

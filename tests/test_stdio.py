@@ -142,3 +142,35 @@ def test_events_read_standard_input_like_a_file(workdir):
     assert piped.stdout == from_file.stdout and len(rows(piped.stdout)) == 1 + 3  # header + 3 statements
     both = kg("events", "-", "--store", str(workdir / "store"), "-o", "-", input=data)
     assert both.exit_code != 0 and "not both" in both.stderr
+
+
+def test_validate_reads_its_shapes_from_standard_input(workdir):
+    strict = """@prefix sh: <http://www.w3.org/ns/shacl#> .
+@prefix gkg: <https://w3id.org/geokg/ontology#> .
+<urn:x:s> a sh:NodeShape ; sh:targetClass gkg:Statement ;
+    sh:property [ sh:path gkg:relation ; sh:hasValue gkg:warns ] .
+"""
+    checked = kg("validate", "graph.nq", "--shapes", "-", input=strict.encode())
+    assert checked.exit_code == 1 and "kg: error: graph.nq: 2 SHACL violations" in checked.stderr  # 3 statements, 1 warns
+    both = kg("validate", "-", "--shapes", "-", input=strict.encode())
+    assert both.exit_code == 1 and "cannot both be -" in both.stderr
+    broken = kg("validate", "graph.nq", "--shapes", "-", input=b"sh:this is not turtle")
+    assert broken.exit_code == 1 and rows(broken.stderr)[0].startswith("kg: error: stdin: not valid Turtle")
+
+
+def test_eval_reads_a_gold_set_from_standard_input(workdir):
+    gold = "\n".join(json.dumps(item, ensure_ascii=False) for item in [
+        {"id": "a", "text": "Die Außenministerin Annalena Baerbock traf in Ankara den türkischen Präsidenten Erdoğan.",
+         "statements": [{"relation": "meets", "agent": "Annalena Baerbock", "target": "Recep Tayyip Erdoğan",
+                         "modality": "asserted"}]},
+        {"id": "b", "text": "Das Wetter war schön.", "statements": []},
+    ])
+    (workdir / "gold.jsonl").write_text(gold + "\n", encoding="utf-8")
+    piped = kg("eval", "-", "--json", input=gold.encode())
+    from_file = kg("eval", "gold.jsonl", "--json")
+    assert piped.exit_code == 0 and from_file.exit_code == 0, piped.output
+    assert json.loads(piped.stdout)["-"] == json.loads(from_file.stdout)["gold.jsonl"]
+    twice = kg("eval", "-", "-", input=gold.encode())
+    assert twice.exit_code != 0 and "once" in twice.stderr
+    bad = kg("eval", "-", input=b'{"id": 1}\n')
+    assert bad.exit_code != 0 and "stdin:1: not a gold item" in bad.stderr

@@ -8,7 +8,7 @@ import click
 
 
 @click.command("eval")
-@click.argument("gold", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.argument("gold", nargs=-1, required=True, type=click.Path(dir_okay=False, allow_dash=True))
 @click.option("--errors", "show_errors", is_flag=True, help="List every false positive, false negative and modality error.")
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON instead of a table.")
 @click.option("--model", default=None, metavar="NAME|PATH",
@@ -18,6 +18,7 @@ def eval_command(gold: tuple[str, ...], show_errors: bool, as_json: bool, model:
 
     \b
     Each line: {"id", "text", "statements": [{"relation", "agent", "target", "modality"}]}.
+    GOLD - reads one gold set from standard input.
     A predicted statement is correct when relation, agent and target match (meets in
     either direction); agent/target names are matched against the predicted actor's
     label and aliases. Modality accuracy is measured on the correct statements.
@@ -25,11 +26,15 @@ def eval_command(gold: tuple[str, ...], show_errors: bool, as_json: bool, model:
     \b
     Example:
       kg eval dev/devset.jsonl --errors
+      grep '"meets"' dev/devset.jsonl | kg eval -
     """
+    from ..errors import InputError
     from ..evaluate import evaluate, load_gold, report
     from ..extract.document import extract_text
     from ..nlp.pipeline import make_nlp
 
+    if gold.count("-") > 1:
+        raise InputError("GOLD - can be given once (standard input is read once)")
     nlp = make_nlp(model)
     results = {}
     for path in gold:

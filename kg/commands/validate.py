@@ -65,22 +65,44 @@ def _short(term) -> str:
     return str(term)
 
 
-def check(ds, shapes: Path | None = None) -> list[Violation]:
-    """SHACL results for a dataset or graph (empty list = conforms)."""
+def load_shapes(shapes: Path | None = None):
+    """The SHACL shapes graph: ontology/shapes.ttl, a Turtle file, or standard input for -."""
+    import sys
+
+    from rdflib import Graph
+
+    from ..resources import data_path
+
+    shapes_path = Path(shapes) if shapes else data_path("shapes.ttl")
+    name = "stdin" if str(shapes_path) == "-" else str(shapes_path)
+    graph = Graph()
+    try:
+        if name == "stdin":
+            graph.parse(data=sys.stdin.buffer.read().decode("utf-8"), format="turtle")
+        else:
+            graph.parse(shapes_path, format="turtle")
+    except FileNotFoundError:
+        raise KgError(f"{name}: no such shapes file") from None
+    except IsADirectoryError:
+        raise KgError(f"{name}: a folder, not a shapes file") from None
+    except UnicodeDecodeError:
+        raise KgError(f"{name}: shapes are not valid UTF-8") from None
+    except Exception as exc:  # rdflib raises parser-specific types
+        raise KgError(f"{name}: not valid Turtle: {str(exc).strip().splitlines()[0]}") from None
+    return graph
+
+
+def check(ds, shapes: Path | None = None, *, shapes_graph=None) -> list[Violation]:
+    """SHACL results for a dataset or graph (empty list = conforms); the shapes from
+    `shapes_graph`, else read by load_shapes(shapes)."""
     import pyshacl
     from rdflib import Graph, URIRef
 
     from ..rdf import union_graph
     from ..resources import data_path
 
-    shapes_path = Path(shapes) if shapes else data_path("shapes.ttl")
-    shapes_graph = Graph()
-    try:
-        shapes_graph.parse(shapes_path, format="turtle")
-    except FileNotFoundError:
-        raise KgError(f"{shapes_path}: no such shapes file") from None
-    except Exception as exc:  # rdflib raises parser-specific types
-        raise KgError(f"{shapes_path}: not valid Turtle: {str(exc).strip().splitlines()[0]}") from None
+    if shapes_graph is None:
+        shapes_graph = load_shapes(shapes)
     ontology = Graph().parse(data_path("geo.ttl"), format="turtle")
     conforms, results, _ = pyshacl.validate(
         union_graph(ds), shacl_graph=shapes_graph, ont_graph=ontology, inference="none",
@@ -109,8 +131,8 @@ def check(ds, shapes: Path | None = None) -> list[Violation]:
 @click.argument("graph", required=False, type=click.Path(path_type=Path, allow_dash=True))
 @click.option("--store", "store", type=click.Path(path_type=Path),
               help="Validate this kg store folder [default: output/store when no GRAPH file is given].")
-@click.option("--shapes", type=click.Path(path_type=Path), default=None,
-              help="SHACL shapes file (Turtle). Default: ontology/shapes.ttl.")
+@click.option("--shapes", type=click.Path(path_type=Path, allow_dash=True), default=None,
+              help="SHACL shapes file (Turtle), or - for standard input. Default: ontology/shapes.ttl.")
 @click.option("--max-report", type=click.IntRange(min=1), default=50, show_default=True,
               help="Print at most this many violations (the count is always complete).")
 def validate_command(graph: Path | None, store: Path | None, shapes: Path | None, max_report: int) -> None:
@@ -134,14 +156,18 @@ def validate_command(graph: Path | None, store: Path | None, shapes: Path | None
       kg validate output/graph.ttl
       kg validate --store output/store
       kg validate graph.jsonld --shapes my-shapes.ttl
+      cat my-shapes.ttl | kg validate output/graph.ttl --shapes -
     """
     from ..rdf import union_graph
     from ..rdfio.source import resolve
 
+    if shapes is not None and str(shapes) == "-" and graph is not None and str(graph) == "-":
+        raise KgError("GRAPH and --shapes cannot both be - (standard input is read once)")
+    shapes_graph = load_shapes(shapes)  # before the graph: a bad shapes file fails fast
     source = resolve(graph, store)
     name = source.name
     data = union_graph(source.dataset())
-    violations = check(data, shapes)
+    violations = check(data, shapes_graph=shapes_graph)
     if not violations:
         click.echo(f"{name}: conforms to the SHACL shapes ({len(data)} triples checked)")
         return
