@@ -193,9 +193,9 @@ def stages(folder: Path, share: float = 0.05) -> list[tuple[str, float]]:
     """Seconds per stage on the first `share` of the corpus, cold tagger, in this process."""
     from kg.extract.document import extract_document
     from kg.nlp.pipeline import make_nlp
-    from kg.rdf import document_triples
-    from kg.serialize import serialize
-    from kg.store import GraphStore
+    from kg.rdfio.rdf import document_triples
+    from kg.rdfio.serialize import serialize
+    from kg.rdfio.store import GraphStore
 
     files = sorted(folder.glob("*.txt"))
     files = files[:max(1, int(len(files) * share))]

@@ -85,7 +85,7 @@ def synthetic_results(n_actors: int, n_statements: int, seed: int = 42) -> list[
 
 
 def measure_generation(n_actors: int, n_statements: int, out_dir: Path, max_nodes: int) -> dict:
-    from kg.rdf import build_dataset
+    from kg.rdfio.rdf import build_dataset
     from kg.viz import graph_model, render_html
 
     t0 = time.perf_counter()

@@ -2,17 +2,17 @@
 """Benchmark the kg store against plain rdflib on a synthetic graph in the kg schema.
 
 Builds N triples (default 1,000,000) of documents, sentences, statements and actors with
-kg.rdf, then times in one run:
+kg.rdfio.rdf, then times in one run:
 
   * the kg store (in-memory Oxigraph + N-Quads snapshot): putting documents, committing,
     reopening; Oxigraph's on-disk RocksDB store for comparison (bulk load, per-document
     writes, reopening after flushed and after unflushed writes);
   * loading N-Quads into plain rdflib, and into rdflib backed by Oxigraph (oxrdflib)
     with its `ox-*` parsers and with rdflib's own parser (a known pitfall);
-  * the example queries of `kg serve` (kg/server.py) plus a full 2-hop join, through
+  * the example queries of `kg serve` (kg/rdfio/server.py) plus a full 2-hop join, through
     Oxigraph and through plain rdflib (each rdflib query in a child process, stopped
     after --rdflib-timeout seconds);
-  * serialisation to every kg format with kg.serialize, and with rdflib's serialisers.
+  * serialisation to every kg format with kg.rdfio.serialize, and with rdflib's serialisers.
 
     python bench/bench_store.py                 # 1M triples, prints a Markdown report
     python bench/bench_store.py --triples 100000 --json bench.json
@@ -51,7 +51,7 @@ WORDS = ("Regierung Präsident Gespräch Treffen Verhandlungen Grenze Sanktionen
 
 def synthetic_results(n_triples: int, seed: int = 7):
     """DocumentResults (20 statements each) until about n_triples triples; deterministic."""
-    from kg.rdf import document_triples
+    from kg.rdfio.rdf import document_triples
     from kg.records import Actor, DocumentResult, Sentence, Statement
 
     rng = random.Random(seed)
@@ -189,9 +189,9 @@ def main() -> None:
     import pyoxigraph as ox
     import rdflib
 
-    from kg.serialize import FORMATS, serialize
-    from kg.server import EXAMPLE_QUERIES
-    from kg.store import SNAPSHOT, GraphStore
+    from kg.rdfio.serialize import FORMATS, serialize
+    from kg.rdfio.server import EXAMPLE_QUERIES
+    from kg.rdfio.store import SNAPSHOT, GraphStore
 
     work = Path(tempfile.mkdtemp(prefix="kg-bench-"))
     rows: list[tuple[str, float]] = []
@@ -199,7 +199,7 @@ def main() -> None:
     sizes: dict[str, int] = {}
     try:
         print(f"generating ~{args.triples} triples ...", file=sys.stderr, flush=True)
-        docs = timed("generate records + rdflib triples (kg.rdf)", rows, lambda: list(synthetic_results(args.triples)))
+        docs = timed("generate records + rdflib triples (kg.rdfio.rdf)", rows, lambda: list(synthetic_results(args.triples)))
         quads = sum(len(t) for _, t in docs)
 
         print("kg store ...", file=sys.stderr, flush=True)
@@ -266,7 +266,7 @@ def main() -> None:
         for s, p, o, _ in rdf_ds.quads((None, None, None, None)):
             rdf_union.add((s, p, o))
         for fmt in FORMATS:
-            data = timed(f"kg.serialize {fmt}", rows, serialize, kg_ds, fmt)
+            data = timed(f"kg.rdfio.serialize {fmt}", rows, serialize, kg_ds, fmt)
             sizes[fmt] = len(data)
             rdflib_fmt = {"nt": "nt", "turtle": "turtle", "nquads": "nquads", "trig": "trig",
                           "json-ld": "json-ld"}[fmt]

@@ -124,7 +124,7 @@ def build(
     `progress` receives messages, `meter` (kg.progress.Progress) counts documents."""
     from .fileio import iter_documents
     from .parallel import Task, batches, make_runner
-    from .serialize import FORMATS
+    from .rdfio.serialize import FORMATS
 
     started = time.perf_counter()
     out_dir = Path(out_dir)
@@ -189,7 +189,7 @@ def build(
         summary.actors = len(sink.actors)
         summary.statements = sink.statements
     else:
-        from .store import GraphStore
+        from .rdfio.store import GraphStore
 
         with GraphStore.open(store_dir or out_dir / "store") as store:
             merge(store)
@@ -245,7 +245,7 @@ def _write_outputs(store, out_dir: Path, formats, html: bool, summary: BuildSumm
     """The graph files and the page; with `parallel`, the page is made in a forked copy of this
     process while this one writes the graph files (the sequential tail of a --jobs build)."""
     from .fileio import write_bytes_atomic
-    from .serialize import FORMATS, serialize
+    from .rdfio.serialize import FORMATS, serialize
 
     ds = store.view()
     ds.default_union = True  # queries see every document's named graph
@@ -332,8 +332,8 @@ class _ShardSink:
 
 
 def _count(ds, summary: BuildSummary) -> None:
-    from .namespace import GEO
-    from .rdf import MODALITY_TERM, RELATION_PROPERTY
+    from .rdfio.namespace import GEO
+    from .rdfio.rdf import MODALITY_TERM, RELATION_PROPERTY
 
     relation_name = {v: k for k, v in RELATION_PROPERTY.items()}
     modality_name = {v: k for k, v in MODALITY_TERM.items()}

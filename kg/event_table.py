@@ -221,7 +221,7 @@ ORDER BY ?document_iri ?begin ?statement
 
 def _query(path: str | Path | None = None, store: str | Path | None = None):
     from .rdfio.source import query_graph_file
-    from .store import GraphStore
+    from .rdfio.store import GraphStore
 
     if (path is None) == (store is None):
         raise InputError("give either a graph file or a store folder (exactly one)")

@@ -174,5 +174,5 @@ def wikidata(qid: str) -> URIRef:
 
 
 def term(name: str) -> URIRef:
-    """An ontology term by local name (prefer kg.namespace.GEO, which is closed)."""
+    """An ontology term by local name (prefer kg.rdfio.namespace.GEO, which is closed)."""
     return URIRef(ONTOLOGY + name)

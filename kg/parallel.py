@@ -40,7 +40,7 @@ class Outcome:
     stage: str = ""  # where it failed, e.g. "nlp/hanta_tagger"; empty when it worked
     error: str = ""  # one line
     words: int = 0  # whitespace-separated words, for tokens/s
-    ntriples: bytes = b""  # the document's triples (kg.serialize.document_ntriples)
+    ntriples: bytes = b""  # the document's triples (kg.rdfio.serialize.document_ntriples)
     sentences: int = 0
     actors: tuple[str, ...] = ()  # keys of the persons, states and organisations it describes
     statements: tuple[tuple[str, str], ...] = ()  # (relation, modality) per statement
@@ -122,8 +122,8 @@ def one_line(exc: BaseException) -> str:
 def extract_one(nlp, task: Task) -> Outcome:
     from .extract.document import extract_text
 
-    from .rdf import document_triples, referenced_actors
-    from .serialize import document_ntriples
+    from .rdfio.rdf import document_triples, referenced_actors
+    from .rdfio.serialize import document_ntriples
 
     try:
         result = extract_text(nlp, task.text, task.doc_id, task.path)

@@ -39,12 +39,12 @@ class ShardWriter:
 
     def add(self, doc_id: str, triples: Iterable[tuple]) -> None:
         """One document's statements (rdflib terms)."""
-        from .serialize import document_ntriples
+        from .rdfio.serialize import document_ntriples
 
         self.add_ntriples(doc_id, document_ntriples(triples))
 
     def add_ntriples(self, doc_id: str, data: bytes) -> None:
-        """One document's statements as N-Triples (kg.serialize.document_ntriples); KgError if
+        """One document's statements as N-Triples (kg.rdfio.serialize.document_ntriples); KgError if
         they do not parse (nothing of the document is then added)."""
         import pyoxigraph as ox
 
@@ -74,7 +74,7 @@ class ShardWriter:
         if not self._docs:
             return
         from .fileio import write_bytes_atomic
-        from .serialize import sorted_nquads
+        from .rdfio.serialize import sorted_nquads
 
         store = self._store()
         data = sorted_nquads(store, include_default=False)

@@ -52,7 +52,7 @@ def sample_result() -> DocumentResult:
 
 @pytest.fixture
 def sample_dataset(sample_result):
-    from kg.rdf import build_dataset
+    from kg.rdfio.rdf import build_dataset
 
     return build_dataset([sample_result])
 

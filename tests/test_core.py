@@ -10,11 +10,11 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
 from kg import iris
-from kg.namespace import GEO
-from kg.rdf import build_dataset, union_graph
+from kg.rdfio.namespace import GEO
+from kg.rdfio.rdf import build_dataset, union_graph
 from kg.records import Statement
 from kg.resources import data_path
-from kg.serialize import serialize
+from kg.rdfio.serialize import serialize
 
 IRI_RE = re.compile(r"^https://w3id\.org/geokg/id/[A-Za-z0-9/_.-]+$")
 
@@ -131,7 +131,7 @@ def test_statement_triples_and_direct_edges(sample_dataset):
 def test_statement_node_is_isomorphic_to_expected(sample_result):
     """The warns statement alone, compared by graph isomorphism to hand-written Turtle."""
     st = sample_result.statements[2]
-    from kg.rdf import statement_triples
+    from kg.rdfio.rdf import statement_triples
 
     got = Graph()
     for t in statement_triples(st):

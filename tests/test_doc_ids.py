@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from kg import iris
 from kg.cli import cli
 from kg.sources import read_documents
-from kg.store import GraphStore
+from kg.rdfio.store import GraphStore
 
 ID_RE = re.compile(r"^[A-Za-z0-9_.-]+(?:/[A-Za-z0-9_.-]+)*$")
 SIX = ["a b.txt", "a-b.txt", "x.txt", "x.md", "中文.txt", "русский.txt"]

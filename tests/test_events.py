@@ -19,11 +19,11 @@ import kg
 from kg import iris
 from kg.cli import cli
 from kg.event_table import COLUMNS, event_code, event_lexicon, events_table
-from kg.namespace import GEO
-from kg.rdf import build_dataset, union_graph
+from kg.rdfio.namespace import GEO
+from kg.rdfio.rdf import build_dataset, union_graph
 from kg.records import Actor, DocumentMeta, DocumentResult, Sentence, Statement
 from kg.resources import data_path
-from kg.serialize import serialize
+from kg.rdfio.serialize import serialize
 from kg.rdfio.source import query_graph_file
 
 ACTORS = {
@@ -317,8 +317,8 @@ def test_shapes_catch_bad_dates_and_codes(predicate, value, shape):
 
 
 def test_events_from_a_store_match_the_graph_file(graph_file, tmp_path):
-    from kg.rdf import document_triples
-    from kg.store import GraphStore
+    from kg.rdfio.rdf import document_triples
+    from kg.rdfio.store import GraphStore
 
     with GraphStore.open(tmp_path / "store") as store:
         store.put_document("doc1", "h", document_triples(sample_result()))

@@ -152,8 +152,8 @@ def test_known_gaps(nlp, text, expected):
 
 
 def test_negated_relation_never_becomes_a_direct_edge(nlp):
-    from kg.rdf import build_dataset
-    from kg.namespace import GEO
+    from kg.rdfio.rdf import build_dataset
+    from kg.rdfio.namespace import GEO
     from kg import iris
 
     result = extract_text(nlp, "Putin lehnte ein Treffen mit Selenskyj ab.", "neg")

@@ -19,10 +19,10 @@ from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from servers import LONG_NAME, ROOT, make_hostile_result, need_binary
 
 from kg.errors import KgError
-from kg.rdf import build_dataset
-from kg.serialize import FORMATS, format_for, jsonld_context, ox_quad, serialize
+from kg.rdfio.rdf import build_dataset
+from kg.rdfio.serialize import FORMATS, format_for, jsonld_context, ox_quad, serialize
 from kg.rdfio.source import open_graph_file
-from kg.store import GraphStore
+from kg.rdfio.store import GraphStore
 
 OX_FORMAT = {"turtle": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "nquads": ox.RdfFormat.N_QUADS,
              "trig": ox.RdfFormat.TRIG, "json-ld": ox.RdfFormat.JSON_LD}
@@ -244,7 +244,7 @@ def kg(*args: str) -> subprocess.CompletedProcess:
 def test_export_cli(tmp_path):
     store = tmp_path / "store"
     with GraphStore.open(store) as graph_store:
-        from kg.rdf import document_triples
+        from kg.rdfio.rdf import document_triples
 
         for result in (make_sample_result(), make_hostile_result()):
             graph_store.put_document(result.doc_id, "h", document_triples(result))

@@ -66,7 +66,7 @@ def test_gazetteer_checks_pass_and_states_csv_is_current():
 def test_whole_gazetteer_converts_to_rdf(gaz):
     from rdflib import Graph
 
-    from kg.rdf import actor_triples
+    from kg.rdfio.rdf import actor_triples
 
     g = Graph()
     for actor in gaz.actors.values():

@@ -7,7 +7,7 @@ from rdflib import Literal
 from rdflib.namespace import XSD
 
 from browser import chromium_context, chromium_missing_reason, open_page
-from kg.rdf import build_dataset
+from kg.rdfio.rdf import build_dataset
 from kg.records import Actor, DocumentMeta, DocumentResult, Sentence, Statement
 from kg.viz import VizActor, VizDocument, VizModel, VizStatement, graph_model, graph_stats, render_html, write_html
 from test_viz_model import hostile_result

@@ -14,7 +14,7 @@ from rdflib.namespace import DCTERMS, SDO, XSD
 from kg import iris
 from kg.build import build
 from kg.commands.validate import check
-from kg.rdf import build_dataset, meta_triples, union_graph
+from kg.rdfio.rdf import build_dataset, meta_triples, union_graph
 from kg.records import DocumentMeta
 from kg.sources import read_documents
 

@@ -15,9 +15,9 @@ from conftest import make_sample_result
 from servers import local_graph_statements, make_hostile_result, oxigraph_server, remote_graph_statements  # noqa: F401
 
 from kg import iris
-from kg.rdf import build_dataset, document_triples
-from kg.serialize import write
-from kg.store import GraphStore
+from kg.rdfio.rdf import build_dataset, document_triples
+from kg.rdfio.serialize import write
+from kg.rdfio.store import GraphStore
 
 # Triples per test document, counted rather than written down: the RDF layer grows.
 SAMPLE_TRIPLES = len(set(document_triples(make_sample_result())))

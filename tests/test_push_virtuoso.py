@@ -17,8 +17,8 @@ import pytest
 from conftest import make_sample_result
 from servers import local_graph_statements, make_hostile_result, remote_graph_statements, virtuoso_server  # noqa: F401
 
-from kg.rdf import document_triples
-from kg.store import GraphStore
+from kg.rdfio.rdf import document_triples
+from kg.rdfio.store import GraphStore
 
 
 def kg(*args: str, password: str | None = "dba") -> subprocess.CompletedProcess:

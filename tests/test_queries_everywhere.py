@@ -28,7 +28,7 @@ def _doc_queries(path) -> list[tuple[str, str]]:
 
 
 def all_queries() -> list[tuple[str, str]]:
-    from kg.server import EXAMPLE_QUERIES
+    from kg.rdfio.server import EXAMPLE_QUERIES
 
     queries = [(f"questions/{p.name}", p.read_text(encoding="utf-8")) for p in sorted((ROOT / "questions").glob("*.rq"))]
     queries += [(f"endpoint page: {title}", query) for title, query in EXAMPLE_QUERIES]

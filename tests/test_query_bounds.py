@@ -9,8 +9,8 @@ import sys
 import pytest
 from conftest import make_sample_result
 
-from kg.rdf import build_dataset
-from kg.serialize import serialize
+from kg.rdfio.rdf import build_dataset
+from kg.rdfio.serialize import serialize
 
 pytestmark = pytest.mark.slow  # subprocesses: the bound ends the whole process
 

@@ -10,7 +10,7 @@ from rdflib.query import Result
 
 from kg.rdfio.query import serialize_result
 from kg.rdfio.results import GRAPH_FORMATS, SOLUTION_FORMATS, UnwritableResult, write_solutions, write_triples
-from kg.server import evaluate
+from kg.rdfio.server import evaluate
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 # Terms a cut result must carry through its TSV round trip unchanged: non-canonical and

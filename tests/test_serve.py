@@ -21,9 +21,9 @@ from rdflib.query import Result
 from servers import json_term_key, make_hostile_result, ox_term_key, term_key
 
 from kg import iris
-from kg.rdf import document_triples
-from kg.server import EXAMPLE_QUERIES
-from kg.store import GraphStore
+from kg.rdfio.rdf import document_triples
+from kg.rdfio.server import EXAMPLE_QUERIES
+from kg.rdfio.store import GraphStore
 
 pytestmark = pytest.mark.slow  # every test here talks to a real `kg serve` process
 

@@ -19,7 +19,7 @@ import httpx
 import pytest
 from test_serve import KgServe, make_store
 
-from kg.store import SNAPSHOT
+from kg.rdfio.store import SNAPSHOT
 
 slow = pytest.mark.slow  # on every test that starts a server; the guard's table runs in the fast suite
 
@@ -421,7 +421,7 @@ def test_killing_the_server_ends_a_running_query(store_dir):
     ("SELECT * " + "{" * 50 + "}" * 50, 50, False, False),
 ])
 def test_guard_scan(text, depth, service, load):
-    from kg.sparql_guard import scan
+    from kg.rdfio.sparql_guard import scan
 
     shape = scan(text)
     assert (shape.depth, shape.service, shape.load) == (depth, service, load)
@@ -436,15 +436,15 @@ def test_guard_scan(text, depth, service, load):
 ])
 def test_guard_refuses(text, options, message):
     from kg.errors import QueryError
-    from kg.sparql_guard import check
+    from kg.rdfio.sparql_guard import check
 
     with pytest.raises(QueryError, match=message.replace("(", r"\(").replace(")", r"\)")):
         check(text, **options)
 
 
 def test_guard_passes_ordinary_queries():
-    from kg.server import EXAMPLE_QUERIES
-    from kg.sparql_guard import check
+    from kg.rdfio.server import EXAMPLE_QUERIES
+    from kg.rdfio.sparql_guard import check
 
     for _, query in EXAMPLE_QUERIES:
         assert check(query, allow_service=False, allow_load=False).depth <= 4

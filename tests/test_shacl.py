@@ -13,10 +13,10 @@ from servers import ROOT, make_hostile_result
 
 from kg import iris
 from kg.commands.validate import check
-from kg.rdf import union_graph
-from kg.namespace import GEO
-from kg.rdf import build_dataset
-from kg.serialize import FORMATS
+from kg.rdfio.rdf import union_graph
+from kg.rdfio.namespace import GEO
+from kg.rdfio.rdf import build_dataset
+from kg.rdfio.serialize import FORMATS
 
 SAMPLE = make_sample_result()
 WARN = iris.statement("sample", "warns", "person/jan-novak", None, SAMPLE.statements[2].start,

@@ -13,7 +13,7 @@ from rdflib.compare import isomorphic
 from test_serve import KgServe, make_store
 
 from kg import iris
-from kg.store import GraphStore
+from kg.rdfio.store import GraphStore
 
 pytestmark = pytest.mark.slow
 

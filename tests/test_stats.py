@@ -9,7 +9,7 @@ import sys
 import pytest
 
 from kg.errors import KgError
-from kg.rdf import union_graph
+from kg.rdfio.rdf import union_graph
 from kg.viz import VizActor, VizDocument, VizModel, VizStatement, graph_stats
 from kg.viz import stats as stats_module
 

@@ -10,9 +10,9 @@ from click.testing import CliRunner
 from conftest import make_sample_result
 
 from kg.cli import cli
-from kg.rdf import document_triples
-from kg.serialize import serialize
-from kg.store import GraphStore
+from kg.rdfio.rdf import document_triples
+from kg.rdfio.serialize import serialize
+from kg.rdfio.store import GraphStore
 
 MEETS = "PREFIX gkg: <https://w3id.org/geokg/ontology#> SELECT ?a ?b WHERE { ?a gkg:meets ?b } ORDER BY ?a"
 LONG = ("PREFIX gkg: <https://w3id.org/geokg/ontology#> "

@@ -16,9 +16,9 @@ from servers import make_hostile_result
 
 from kg import iris
 from kg.errors import KgError, QueryError
-from kg.rdf import document_triples
-from kg.serialize import FORMATS, serialize
-from kg.store import META_GRAPH, SNAPSHOT, GraphStore
+from kg.rdfio.rdf import document_triples
+from kg.rdfio.serialize import FORMATS, serialize
+from kg.rdfio.store import META_GRAPH, SNAPSHOT, GraphStore
 
 KG = [sys.executable, "-m", "kg"]
 
@@ -429,7 +429,7 @@ def test_a_dropped_graph_is_rebuilt(tmp_path):
 
 _KILLED_WRITER = """
 import sys
-from kg.store import GraphStore
+from kg.rdfio.store import GraphStore
 from rdflib import Literal, URIRef
 with GraphStore.open(sys.argv[1]) as store:
     triples = [(URIRef(f"https://example.org/s{i}"), URIRef("https://example.org/p"), Literal("x" * 40 + str(i)))
@@ -472,7 +472,7 @@ def test_kill_9_during_commit_leaves_the_last_snapshot_and_the_next_writer_clean
 
 
 def test_library_queries_are_guarded_against_parser_crashes(tmp_path):
-    """Not only kg query and kg serve: every query through kg.store.run_query is checked first."""
+    """Not only kg query and kg serve: every query through kg.rdfio.store.run_query is checked first."""
     directory = tmp_path / "store"
     fill(directory, [make_sample_result()])
     deep = "ASK { FILTER(" + "(" * 5000 + "1" + ")" * 5000 + ") }"

@@ -16,8 +16,8 @@ from rdflib.namespace import RDF, RDFS
 
 from kg.errors import KgError
 from kg.rdfio.source import open_graph_file as load_dataset
-from kg.namespace import GEO
-from kg.rdf import build_dataset, union_graph
+from kg.rdfio.namespace import GEO
+from kg.rdfio.rdf import build_dataset, union_graph
 from kg.records import Actor, DocumentResult, Sentence, Statement
 from kg.viz import VizActor, VizDocument, VizModel, VizStatement, graph_model, render_html, write_html
 
@@ -260,8 +260,8 @@ def test_kg_html_errors_are_one_line(sample_dataset, tmp_path, args, message):
 
 
 def test_kg_html_from_store_matches_graph_file(sample_result, sample_dataset, tmp_path):
-    store_module = pytest.importorskip("kg.store", reason="kg.store not in this checkout")
-    from kg.rdf import document_triples
+    store_module = pytest.importorskip("kg.rdfio.store", reason="kg.rdfio.store not in this checkout")
+    from kg.rdfio.rdf import document_triples
 
     with store_module.GraphStore.open(tmp_path / "store") as store:
         store.put_document(sample_result.doc_id, "hash", document_triples(sample_result))

@@ -41,7 +41,7 @@ def export_command(graph: Path | None, store: Path | None, output: str, fmt: str
       cat output/graph.trig | kg export - --format nt -o -
     """
     from ..rdfio.source import resolve
-    from ..serialize import format_for, serialize, write
+    from ..rdfio.serialize import format_for, serialize, write
 
     if output == "-" and not fmt:
         raise KgError("writing to standard output (-o -) needs --format")

@@ -64,10 +64,10 @@ def query_command(graph, query, store_dir, fmt, binds, width, timeout, memory_mb
       kg query --timeout 10 --memory 1024 @big-question.rq
     """
     from ..errors import KgError
-    from .. import sparql_guard
+    from ..rdfio import sparql_guard
     from ..rdfio.query import format_result, parse_binding, read_query, unknown_terms_warning
     from ..rdfio.source import resolve
-    from ..store import run_query
+    from ..rdfio.store import run_query
 
     if query is None:  # "kg query QUERY": the one positional is the query, on the store
         graph, query = None, graph

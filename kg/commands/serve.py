@@ -93,8 +93,8 @@ def serve_command(store: Path | None, host: str, port: int, allow_update: bool, 
         <https://w3id.org/geokg/ontology#> SELECT ?a ?b WHERE { ?a gkg:meets ?b }' \\
         http://127.0.0.1:7878/sparql
     """
-    from ..server import Settings, make_server
-    from ..store import DEFAULT_STORE, GraphStore
+    from ..rdfio.server import Settings, make_server
+    from ..rdfio.store import DEFAULT_STORE, GraphStore
 
     directory = store or DEFAULT_STORE
     if (allow_load or update_token) and not allow_update:

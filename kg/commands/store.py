@@ -43,7 +43,7 @@ def remove_command(docs: tuple[str, ...], store: Path | None) -> None:
       kg remove 000_4d9e4ac50f9794c6
       kg remove --store /data/kg/store old/article-1.txt old/article-2.txt
     """
-    from ..store import DEFAULT_STORE, GraphStore
+    from ..rdfio.store import DEFAULT_STORE, GraphStore
 
     directory = store or DEFAULT_STORE
     if not (Path(directory) / "kg-store.json").is_file():
@@ -73,7 +73,7 @@ def info_command(store: Path | None, as_json: bool) -> None:
       kg store info
       kg store info --store /data/kg/store --json
     """
-    from ..store import DEFAULT_STORE, SNAPSHOT, GraphStore
+    from ..rdfio.store import DEFAULT_STORE, SNAPSHOT, GraphStore
 
     directory = Path(store or DEFAULT_STORE)
     graph_store = GraphStore.open(directory, read_only=True)

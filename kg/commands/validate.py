@@ -10,7 +10,7 @@ import click
 from ..errors import KgError
 
 _SH = "http://www.w3.org/ns/shacl#"
-# Display names beyond the one prefix table (kg.rdf.PREFIXES): shapes, data, rdf:, sh:.
+# Display names beyond the one prefix table (kg.rdfio.rdf.PREFIXES): shapes, data, rdf:, sh:.
 _EXTRA_PREFIXES = {
     "kgsh": "https://w3id.org/geokg/shapes#",
     "geokg": "https://w3id.org/geokg/id/",
@@ -20,7 +20,7 @@ _EXTRA_PREFIXES = {
 
 
 def _short_table() -> dict[str, str]:
-    from ..rdf import PREFIXES
+    from ..rdfio.rdf import PREFIXES
 
     table = {ns: f"{prefix}:" for prefix, ns in {**PREFIXES, **_EXTRA_PREFIXES}.items()}
     return dict(sorted(table.items(), key=lambda item: -len(item[0])))  # longest namespace first
@@ -98,7 +98,7 @@ def check(ds, shapes: Path | None = None, *, shapes_graph=None) -> list[Violatio
     import pyshacl
     from rdflib import Graph, URIRef
 
-    from ..rdf import union_graph
+    from ..rdfio.rdf import union_graph
     from ..resources import data_path
 
     if shapes_graph is None:
@@ -158,7 +158,7 @@ def validate_command(graph: Path | None, store: Path | None, shapes: Path | None
       kg validate graph.jsonld --shapes my-shapes.ttl
       cat my-shapes.ttl | kg validate output/graph.ttl --shapes -
     """
-    from ..rdf import union_graph
+    from ..rdfio.rdf import union_graph
     from ..rdfio.source import resolve
 
     if shapes is not None and str(shapes) == "-" and graph is not None and str(graph) == "-":

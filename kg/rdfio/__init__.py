@@ -1,4 +1,5 @@
-"""The RDF/SPARQL I/O layer: where a graph comes from (a file, standard input or the store:
-source), the one IRI check (iri), queries and their result writers (query), and pushing
-to other triple stores (push). The store (kg.store) and the file writers (kg.serialize)
-are its other two parts, still at the top level because most of kg imports them."""
+"""The RDF/SPARQL layer: the ontology namespace (namespace), records as triples (rdf), the
+one prefix table (prefixes) and IRI check (iri), the file writers (serialize), the store
+(store), where a graph comes from — a file, standard input or the store (source) — query
+checks (sparql_guard), queries and the one result writer (query, results), the SPARQL
+endpoint (server) and pushing to other triple stores (push)."""

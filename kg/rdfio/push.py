@@ -62,7 +62,7 @@ def graph_units(store, single_graph: str | None = None) -> list[tuple[str, list[
     """(graph IRI, sorted N-Triples lines) for each graph to upload."""
     import pyoxigraph as ox
 
-    from ..serialize import _check_no_blank_nodes, _sorted_lines, sorted_ntriples
+    from .serialize import _check_no_blank_nodes, _sorted_lines, sorted_ntriples
 
     _check_no_blank_nodes(store)
     if single_graph:

@@ -10,7 +10,7 @@ from rdflib import Literal, URIRef
 
 from .. import iris
 from ..errors import InputError, QueryError
-from ..rdf import PREFIXES
+from .rdf import PREFIXES
 from .iri import is_iri
 from .results import GRAPH_FORMATS, SOLUTION_FORMATS, write_boolean, write_solutions, write_triples
 
@@ -162,10 +162,10 @@ _PREFIX_DECL_RE = re.compile(r'\bPREFIX\s+([A-Za-z][\w.-]*)?:\s*<([^>]*)>', re.I
 
 @cache
 def ontology_terms() -> frozenset[str]:
-    """Local names the kg ontology defines (ontology/geo.ttl and kg.namespace.GEO)."""
+    """Local names the kg ontology defines (ontology/geo.ttl and kg.rdfio.namespace.GEO)."""
     import pyoxigraph as ox
 
-    from ..namespace import GEO
+    from .namespace import GEO
     from ..resources import data_path
 
     namespace = str(GEO._NS)
@@ -181,7 +181,7 @@ def ontology_terms() -> frozenset[str]:
 def unknown_terms(sparql: str) -> list[str]:
     """Terms of the ontology namespace that a query uses but the ontology does not define,
     as written (e.g. ['gkg:meetz']); such a query silently matches nothing."""
-    from ..namespace import GEO
+    from .namespace import GEO
 
     namespace = str(GEO._NS)
     prefixes = {name: ns for name, ns in PREFIXES.items()}

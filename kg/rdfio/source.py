@@ -39,7 +39,7 @@ class Source:
     def oxigraph(self):
         """A pyoxigraph Store: the document graphs as named graphs, the default graph their merge."""
         if self.store_dir is not None:
-            from ..store import GraphStore
+            from .store import GraphStore
 
             return GraphStore.open(self.store_dir, read_only=True).oxigraph
         store = load_graph_file(self.path)
@@ -51,8 +51,8 @@ class Source:
         """A pyoxigraph Store holding the graphs as stored: named graphs per document (store,
         TriG, N-Quads, JSON-LD) or the default graph only (Turtle, N-Triples)."""
         if self.store_dir is not None:
-            from ..serialize import oxigraph_store
-            from ..store import GraphStore
+            from .serialize import oxigraph_store
+            from .store import GraphStore
 
             return oxigraph_store(GraphStore.open(self.store_dir, read_only=True).to_dataset())
         return load_graph_file(self.path)
@@ -62,21 +62,21 @@ class Source:
         from oxrdflib import OxigraphStore
         from rdflib import Dataset
 
-        from ..rdf import bind_prefixes
+        from .rdf import bind_prefixes
 
         ds = Dataset(store=OxigraphStore(store=self.documents()), default_union=True)
         bind_prefixes(ds)
         return ds
 
     def query(self, sparql: str, bindings: dict | None = None):
-        from ..store import run_query
+        from .store import run_query
 
         return run_query(self.oxigraph(), sparql, bindings)
 
 
 def resolve(graph: str | Path | None, store: str | Path | None) -> Source:
     """The source of a command: GRAPH if given (a file or '-'), else --store, else output/store."""
-    from ..store import DEFAULT_STORE
+    from .store import DEFAULT_STORE
 
     if graph is not None and store is not None:
         raise KgError("give either a GRAPH file or --store DIR, not both")

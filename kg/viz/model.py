@@ -11,7 +11,7 @@ from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 
 from .. import iris
-from ..namespace import GEO
+from ..rdfio.namespace import GEO
 
 # Most specific class first: an actor typed twice is shown by the first match.
 _CLASS_KIND: tuple[tuple[URIRef, str, str], ...] = (

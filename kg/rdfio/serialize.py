@@ -16,8 +16,8 @@ from typing import Any
 
 from rdflib import Dataset, Graph
 
-from .errors import KgError
-from .fileio import atomic_write
+from ..errors import KgError
+from ..fileio import atomic_write
 
 # format name -> (file extension, carries named graphs)
 FORMATS: dict[str, tuple[str, bool]] = {
@@ -218,7 +218,7 @@ _LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 @cache
 def jsonld_context() -> dict[str, Any]:
     """The published JSON-LD context (the object under "@context" in ontology/context.jsonld)."""
-    from .resources import data_path
+    from ..resources import data_path
 
     path = data_path("context.jsonld")
     try:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .errors import QueryError
+from ..errors import QueryError
 
 MAX_QUERY_BYTES = 512 * 1024
 MAX_DEPTH = 128

@@ -35,9 +35,9 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from . import iris
-from .errors import KgError, QueryError
-from .fileio import atomic_write
+from .. import iris
+from ..errors import KgError, QueryError
+from ..fileio import atomic_write
 
 DEFAULT_STORE = Path("output") / "store"
 MARKER = "kg-store.json"
@@ -120,7 +120,7 @@ class GraphStore:
         self.put_document_ntriples(doc_id, content_hash, document_ntriples(triples))
 
     def put_document_ntriples(self, doc_id: str, content_hash: str, data: bytes) -> None:
-        """Replace the named graph of `doc_id` with N-Triples `data` (kg.serialize.document_ntriples),
+        """Replace the named graph of `doc_id` with N-Triples `data` (kg.rdfio.serialize.document_ntriples),
         loaded in one call, no Python object per triple. KgError if `data` does not parse; the
         document is then left out of the store (its hash too, so that the next build redoes it)."""
         import pyoxigraph as ox
@@ -414,7 +414,7 @@ def _load(path: Path):
 
 
 def _merge_default_graph(store) -> None:
-    from .rdfio.source import merge_default_graph
+    from .source import merge_default_graph
 
     merge_default_graph(store)
 

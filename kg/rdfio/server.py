@@ -9,7 +9,7 @@ Layout, and why:
   memory is shared copy-on-write. Each worker's address space is capped (RLIMIT_AS:
   its size after the fork plus `query_memory_mb`), so a sort over a cross product ends
   that worker, not the machine.
-* Every query is checked before any parser sees it (kg.sparql_guard): size, nesting depth
+* Every query is checked before any parser sees it (kg.rdfio.sparql_guard): size, nesting depth
   (Oxigraph's recursive parser overflows its stack on 5,000 nested parentheses) and
   SERVICE / LOAD, which are refused unless the operator enabled them, so a client
   cannot make the server fetch URLs (SSRF).
@@ -39,9 +39,9 @@ from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
-from .errors import KgError, QueryError
-from .rdfio.prefixes import prefix_lines
-from .rdfio.results import UnwritableResult, write_boolean, write_solutions, write_triples
+from ..errors import KgError, QueryError
+from .prefixes import prefix_lines
+from .results import UnwritableResult, write_boolean, write_solutions, write_triples
 
 _PREFIXES = prefix_lines("gkg", "rdfs")
 
@@ -170,7 +170,7 @@ def load_serving_store(directory: str):
     """The store snapshot in memory, merged default graph built, ontology as a named graph."""
     import pyoxigraph as ox
 
-    from .resources import data_path
+    from ..resources import data_path
     from .store import GraphStore
 
     graph_store = GraphStore.open(directory, read_only=True)
@@ -275,7 +275,7 @@ def _answer_graph(store, job: dict, settings: dict) -> dict:
 
 def _graph_iri(value: str) -> str:
     """A graph IRI from a request, by kg's one IRI check; 400 if it is none."""
-    from .rdfio.iri import check_iri
+    from .iri import check_iri
 
     try:
         return check_iri(value)
@@ -372,7 +372,7 @@ def _die_with_parent() -> None:
 
 
 def zygote_main(fd: int) -> None:
-    """Entry of the zygote process (`python -m kg.server --zygote FD`)."""
+    """Entry of the zygote process (`python -m kg.rdfio.server --zygote FD`)."""
     from multiprocessing.connection import Connection
     from multiprocessing.reduction import send_handle
 
@@ -428,7 +428,7 @@ class Zygote:
         ours, theirs = socket.socketpair()
         self._lock = threading.Lock()
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "kg.server", "--zygote", str(theirs.fileno())],
+            [sys.executable, "-m", "kg.rdfio.server", "--zygote", str(theirs.fileno())],
             pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL)
         theirs.close()
         self.control = Connection(ours.detach())
@@ -710,7 +710,7 @@ class Endpoint:
 
 def _unknown_terms_header(sparql: str) -> str | None:
     """The warning of `kg query` about unknown gkg: terms, as an ASCII header value."""
-    from .rdfio.query import unknown_terms_warning
+    from .query import unknown_terms_warning
 
     warning = unknown_terms_warning(sparql)
     if warning is None:
@@ -762,7 +762,7 @@ def negotiate(accept: str | None, offered: dict[str, str], default: str) -> str:
 
 def render_page(endpoint_path: str = "/sparql") -> bytes:
     """The HTML page at `/`: a query box, example queries and a results table."""
-    template = (Path(__file__).parent / "templates" / "endpoint.html").read_text(encoding="utf-8")
+    template = (Path(__file__).parent.parent / "templates" / "endpoint.html").read_text(encoding="utf-8")
     buttons = "\n".join(
         f'<button type="button" class="example" data-query="{html.escape(query, quote=True)}">'
         f"{html.escape(title)}</button>"

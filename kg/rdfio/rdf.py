@@ -8,10 +8,10 @@ from decimal import Decimal
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SDO, SKOS, XSD
 
-from . import iris
+from .. import iris
+from ..records import Actor, DocumentMeta, DocumentResult, Statement
 from .namespace import GEO
-from .rdfio.prefixes import PREFIXES as _PREFIX_TABLE
-from .records import Actor, DocumentMeta, DocumentResult, Statement
+from .prefixes import PREFIXES as _PREFIX_TABLE
 
 _KIND_CLASS = {
     "person": GEO.Person,
@@ -97,7 +97,7 @@ _DATE_TYPE = {"day": XSD.date, "month": XSD.gYearMonth, "year": XSD.gYear}
 
 def event_triples(st: Statement, sentence_text: str, result: DocumentResult) -> Iterable[tuple]:
     """A statement's date (typed by precision, plus begin/end) and CAMEO code with its SKOS description."""
-    from .event_table import event_code, statement_date
+    from ..event_table import event_code, statement_date
 
     node = iris.statement(st.doc_id, st.relation, st.agent, st.target, st.start, st.end, st.modality)
     when = statement_date(st, result.meta.date)
@@ -179,7 +179,7 @@ def described_actors(result: DocumentResult) -> dict[str, Actor]:
         found = result.actors.get(country)
         if found is None:
             if gazetteer is None:
-                from .gazetteer import load_gazetteer
+                from ..gazetteer import load_gazetteer
 
                 gazetteer = load_gazetteer().actors
             found = gazetteer.get(country)
