@@ -27,8 +27,14 @@ test: $(STAMP) system-deps
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -q -m "not slow"
 
-bench: $(STAMP)
-	$(BIN)/python bench/run_all.py
+# Benchmarks (not tests; figures in README.md and docs/): extraction, corpus scale, store,
+# endpoints, HTML page. Tens of minutes on 2 cores.
+bench: $(STAMP) system-deps
+	$(BIN)/python bench/bench_extract.py
+	$(BIN)/python bench/bench_corpus.py
+	$(BIN)/python bench/bench_store.py
+	$(BIN)/python bench/bench_serve.py
+	$(BIN)/python bench/bench_html.py
 
 clean:
 	rm -rf output/graph.* output/store .kg-cache .pytest_cache
