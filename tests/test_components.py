@@ -142,3 +142,25 @@ def test_factories_declare_assigns_and_requires():
     meta = nlp.get_pipe_meta("kg_actors")
     assert "doc.ents" in meta.assigns and "token.tag" in meta.requires
     assert nlp.analyze_pipes()["problems"] == {name: [] for name in nlp.pipe_names}
+
+
+def test_mention_indexes_agree_with_scanning_the_list(vocab):
+    """by_sentence and starting_at (one pass each) give what filtering the list per sentence
+    or per token gives, in the list's order; the scans made megabyte documents quadratic."""
+    from kg.nlp.mentions import TokenMention, by_sentence, starting_at
+
+    words = "Putin traf Xi . Dann kam er nach Berlin . Die Ukraine auch".split()
+    doc = Doc(vocab, words=words, sent_starts=[True, False, False, False, True, False, False, False, False,
+                                                False, True, False, False])
+    mentions = mentions_of(doc)
+    mentions.extend([TokenMention(8, 9, ("state/de",), "capital"), TokenMention(0, 1, ("person/putin",), "name"),
+                     TokenMention(11, 12, ("state/ua",), "name"), TokenMention(2, 3, ("person/xi",), "name"),
+                     TokenMention(6, 7, ("person/putin",), "pronoun"), TokenMention(10, 12, ("state/ua",), "name")])
+    grouped = by_sentence(doc, mentions)
+    for sent in doc.sents:
+        assert grouped.get(sent.start, []) == [m for m in mentions if sent.start <= m.start < sent.end]
+    assert sorted(grouped) == [0, 4, 10]
+    for k in range(len(doc)):
+        assert [m for _, m in starting_at(doc, k)] == [m for m in mentions if m.start == k]
+    mentions.append(TokenMention(1, 2, ("x",), "name"))  # the index follows the list
+    assert [m for _, m in starting_at(doc, 1)] == [mentions[-1]]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from spacy.tokens import Doc
 
 from ..nlp.clauses import Clause
-from ..nlp.mentions import PLACE, TokenMention
+from ..nlp.mentions import PLACE, TokenMention, starting_at
 
 
 class PlaceTimeRules:
@@ -24,7 +24,11 @@ class PlaceTimeRules:
         return None
 
     def _mentions_at(self, doc: Doc, k: int) -> list[TokenMention]:
-        return [m for m in (doc._.kg_mentions or []) if m.start == k or (m.start == k + 1 and doc[k].tag_ == "ART")]
+        """Mentions at token k, or after an article there, in the order of doc._.kg_mentions."""
+        found = starting_at(doc, k)
+        if doc[k].tag_ == "ART":
+            found = sorted(found + starting_at(doc, k + 1), key=lambda pair: pair[0])
+        return [m for _, m in found]
 
     def _time(self, doc: Doc, cl: Clause) -> str | None:
         from .timex import find_time_expression  # the time words live in ontology/lexicon/time.toml

@@ -16,7 +16,7 @@ from spacy.tokens import Doc
 
 from ..lexicon import Lexicon
 from ..nlp.clauses import ClauseGrammar, clauses_of
-from ..nlp.mentions import TokenMention
+from ..nlp.mentions import TokenMention, by_sentence
 from .attribution import AttributionRules
 from .found import Found, dedupe
 from .modality import ModalityRules
@@ -46,10 +46,11 @@ class Extractor(VerbRules, NounRules, ModalityRules, AttributionRules, PlaceTime
 
         found: list[Found] = []
         all_clauses = clauses_of(doc, self.g)
+        grouped = by_sentence(doc, mentions)
         for sent in doc.sents:
             if is_debris(doc, sent.start, sent.end):
                 continue
-            sent_mentions = [m for m in mentions if sent.start <= m.start < sent.end]
+            sent_mentions = grouped.get(sent.start, [])
             actor_mentions = [m for m in sent_mentions if m.is_actor]
             clauses = self.g.bind(doc, all_clauses[sent.start], actor_mentions)
             self._fix_relative_subjects(doc, clauses, actor_mentions)

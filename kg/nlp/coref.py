@@ -14,7 +14,7 @@ from .clauses import ClauseGrammar, clauses_of
 from ..gazetteer import Gazetteer, load_gazetteer
 from ..lexicon import Lexicon, load_lexicon
 from .actor_ruler import ActorRuler
-from .mentions import ADJECTIVE, TokenMention, actors_of, ensure_extensions, mentions_of
+from .mentions import ADJECTIVE, TokenMention, actors_of, by_sentence, ensure_extensions, mentions_of
 
 _PRONOUN_TAGS = {"PPER", "PDS", "PRELS"}
 # After "beide" these tags mean the quantifier stands alone ("beide hätten … gewürdigt").
@@ -77,8 +77,9 @@ class Coref:
         history: list[_Entry] = []
         added: list[TokenMention] = []
         carried: tuple[str, ...] | None = None  # speaker of a quote that goes on, or was announced with ':'
+        grouped = by_sentence(doc, mentions)
         for s_idx, sent in enumerate(doc.sents):
-            named = [m for m in mentions if sent.start <= m.start < sent.end]
+            named = list(grouped.get(sent.start, ()))
             clauses = self.grammar.bind(doc, clauses_of(doc, self.grammar)[sent.start], [m for m in named if m.is_actor])
             subject_tokens = {m.start for cl in clauses if cl.subject for m in cl.subject.mentions}
             covered = {k for m in named for k in range(m.start, m.end)}
