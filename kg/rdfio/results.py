@@ -60,7 +60,8 @@ def write_solutions(solutions, fmt: str, limit: int | None = None) -> tuple[byte
         body = bytes(sink.kept)
         if fmt != "tsv":
             body = ox.parse_query_results(body, format=ox.QueryResultsFormat.TSV).serialize(format=target)
-    return (_xml_safe(body) if fmt == "xml" else body or b""), truncated
+    body = body or b""
+    return (_xml_safe(body) if fmt == "xml" else body), truncated
 
 
 def write_boolean(answer, fmt: str) -> bytes:
@@ -97,12 +98,12 @@ def write_triples(triples, fmt: str, *, graph=None, limit: int | None = None) ->
     return (_xml_safe(body) if fmt == "rdfxml" else body), truncated
 
 
-def _take(items, limit: int | None) -> tuple[list, bool]:
+def _take(items, limit: int) -> tuple[list, bool]:
     rows: list = []
 
     def collect() -> bool:
         for item in items:
-            if limit is not None and len(rows) >= limit:
+            if len(rows) >= limit:
                 return True
             rows.append(item)
         return False
