@@ -10,7 +10,7 @@ import click
 from ..errors import KgError
 
 _SH = "http://www.w3.org/ns/shacl#"
-# Display names beyond the one prefix table (kg.rdfio.rdf.PREFIXES): shapes, data, rdf:, sh:.
+# Display names beyond the one prefix table (kg.rdfio.prefixes.PREFIXES): shapes, data, rdf:, sh:.
 _EXTRA_PREFIXES = {
     "kgsh": "https://w3id.org/geokg/shapes#",
     "geokg": "https://w3id.org/geokg/id/",
@@ -20,7 +20,7 @@ _EXTRA_PREFIXES = {
 
 
 def _short_table() -> dict[str, str]:
-    from ..rdfio.rdf import PREFIXES
+    from ..rdfio.prefixes import PREFIXES
 
     table = {ns: f"{prefix}:" for prefix, ns in {**PREFIXES, **_EXTRA_PREFIXES}.items()}
     return dict(sorted(table.items(), key=lambda item: -len(item[0])))  # longest namespace first

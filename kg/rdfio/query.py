@@ -10,7 +10,7 @@ from rdflib import Literal, URIRef
 
 from .. import iris
 from ..errors import InputError, QueryError
-from .rdf import PREFIXES
+from .prefixes import PREFIXES
 from .iri import is_iri
 from .results import GRAPH_FORMATS, SOLUTION_FORMATS, write_boolean, write_solutions, write_triples
 

@@ -11,7 +11,7 @@ from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SDO, SKOS, XSD
 from .. import iris
 from ..records import Actor, DocumentMeta, DocumentResult, Statement
 from .namespace import GEO
-from .prefixes import PREFIXES as _PREFIX_TABLE
+from .prefixes import PREFIXES
 
 _KIND_CLASS = {
     "person": GEO.Person,
@@ -34,7 +34,6 @@ MODALITY_TERM = {
     "possible": GEO.Possible,
     "negated": GEO.Negated,
 }
-PREFIXES = _PREFIX_TABLE  # kg/rdfio/prefixes.py, the one table
 LANG = "de"
 
 

@@ -182,7 +182,7 @@ def serialize(ds: Graph, fmt: str) -> bytes:
     """Bytes of `ds` in `fmt`; the same dataset always gives the same bytes."""
     import pyoxigraph as ox
 
-    from .rdf import PREFIXES
+    from .prefixes import PREFIXES
 
     fmt = format_for("", fmt)
     store = oxigraph_store(ds)

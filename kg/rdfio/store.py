@@ -462,7 +462,7 @@ def run_query(store, sparql: str, bindings: dict | None = None, *, union: bool =
     or `union` (all graphs, repeated per graph) replace the store's default graph."""
     import pyoxigraph as ox
 
-    from .rdf import PREFIXES
+    from .prefixes import PREFIXES
     from .sparql_guard import check
 
     check(sparql)  # size and nesting depth before Oxigraph's recursive parser (it would crash)
