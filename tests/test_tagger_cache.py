@@ -62,6 +62,39 @@ def test_memo_in_memory_and_on_disk_gives_hantas_own_tags_and_lemmas(tmp_path, s
     assert second.word_stats["analysed"] == 0 and second.word_stats["disk"] > 0
 
 
+def _memo_entries(tagger) -> tuple[int, int, int]:
+    """(word-form memo entries, suffix-score entries, follower-memo entries) of a tagger."""
+    fast = tagger.tagger.analyze_viterbi.__self__
+    words = sum(len(cell.cell_contents) for name in ("analyze_forward", "_analyze", "_tag_word")
+                for cell in vars(tagger.tagger)[name].__closure__ or () if type(cell.cell_contents).__name__ == "Memo")
+    tails = sum(len(m) for memos in (fast._long_tails, fast._short_tails) for m in memos.values())
+    known = sum(len(f[2]) for f in fast._forward_followers.values()) + \
+        sum(len(f[2]) for by_state in fast._viterbi_followers.values() for f in by_state.values())
+    return words, tails, known
+
+
+def test_memos_stay_within_their_bounds_and_change_nothing(monkeypatch, sentences, plain):
+    """Every memo made tiny, so that it turns or starts afresh all the time: memory stays within
+    the bounds, and the tags and lemmas are still HanTa's own."""
+    from kg.nlp import hanta_fast, hanta_tagger
+
+    unbounded = HantaTagger(cache_dir=None)
+    assert [unbounded.tag_words(words) for words in sentences] == plain
+    words, tails, known = _memo_entries(unbounded)
+    assert words > 2_000 and tails > 20_000 and known > 10_000  # what the bounds below cut
+    monkeypatch.setattr(hanta_tagger, "WORD_MEMO_LIMIT", 20)
+    monkeypatch.setattr(hanta_tagger, "SENTENCE_LIMIT", 5)
+    monkeypatch.setattr(hanta_fast, "TAIL_LIMIT", 500)
+    monkeypatch.setattr(hanta_fast, "KNOWN_LIMIT", 500)
+    bounded = HantaTagger(cache_dir=None)
+    assert [bounded.tag_words(words) for words in sentences] == plain
+    words, tails, known = _memo_entries(bounded)
+    # Two generations of 20 per word memo; the others are checked after each word, which adds
+    # at most a few thousand entries.
+    assert words <= 3 * 2 * 20 and tails < 3_000 and known < 3_000
+    assert len(bounded.cache.memory) <= 2 * 5
+
+
 @pytest.mark.parametrize("text", [
     "‚" * 40000 + " Putin traf Trump.",  # HanTa's Viterbi raised KeyError; spaCy's tokenizer took minutes
     "Außenminister " + "x" * 1000 + " traf Wang Yi.",  # one huge token: was 11 s, quadratic in its length

@@ -19,7 +19,11 @@ from operator import itemgetter
 EMPTY, START, END, UNKNOWN, END_UNKNOWN = 0, 1, -1, 2, -2
 LOWERBOUND = -1e6
 NEG_INF = -math.inf
-TAIL_LIMIT = 200_000  # entries per memo before it starts afresh (flat memory on long runs)
+# Entries of the suffix-score memos (all tags together) and of the follower memos (all states
+# together) before they start afresh: both grow with the vocabulary, so a long run would
+# otherwise grow without end. Either is cheap to refill (a few lookups, one list per entry).
+TAIL_LIMIT = 300_000
+KNOWN_LIMIT = 150_000
 _by_score = itemgetter(1)
 
 
@@ -49,6 +53,8 @@ class FastAnalyser:
         self._forward_followers: dict = {}
         self._viterbi_followers: dict[int, dict] = {}  # target tag -> state -> _split(...)
         self._long_tails: dict[int, dict[str, float]] = {t: {} for t in self.guessing}
+        self._tail_entries = 0
+        self._known_entries = 0
         self._short_tails: dict[int, dict[str, float]] = {t: {} for t in self.guessing}
         # Int_t + LP_hapax_t[t] + LP_len_t[t][k]: the first two sums of HanTa's guess, per length.
         self.guess_base = {t: [self.int_t + self.hapax[t] + n for n in self.length[t]] for t in self.guessing}
@@ -80,6 +86,7 @@ class FastAnalyser:
         suffix = self._suffix
         long_tails, short_tails = self._long_tails, self._short_tails
         table = [{(EMPTY, START): 0}] + [{} for _ in range(wlen + 1)]
+        tails_added = known_added = 0
         backpointer: list[dict] = [{} for _ in range(wlen + 2)]
         for i in range(wlen + 1):
             row = table[i]
@@ -107,10 +114,9 @@ class FastAnalyser:
                         # The followers that know this segment (or guess): memoised per state.
                         candidates = known_memo.get((segment, guess))
                         if candidates is None:
-                            if len(known_memo) > TAIL_LIMIT:
-                                known_memo.clear()
                             candidates = known_memo[(segment, guess)] = [
                                 (t, p) for (t, p) in followup if t in known or (guess and t in guessing)]
+                            known_added += 1
                     target = table[j]
                     pointers = backpointer[j]
                     for tag1, lpt in candidates:
@@ -128,9 +134,8 @@ class FastAnalyser:
                                 tail, memo = segment, short_tails[tag1]
                             lp_suf = memo.get(tail)
                             if lp_suf is None:
-                                if len(memo) > TAIL_LIMIT:
-                                    memo.clear()
                                 lp_suf = memo[tail] = suffix(segment, tag1)
+                                tails_added += 1
                             lpm = base[tag1][mlen if mlen < 24 else 24] + lp_suf
                             if mlen == wlen:
                                 lpm -= 4.6
@@ -141,7 +146,24 @@ class FastAnalyser:
                             if old is None or lp1 > old:
                                 target[newstate] = lp1
                                 pointers[newstate] = (state, i)
+        self._bound_memos(tails_added, known_added)
         return table, backpointer
+
+    def _bound_memos(self, tails_added: int, known_added: int) -> None:
+        self._tail_entries += tails_added
+        if self._tail_entries > TAIL_LIMIT:
+            for memos in (self._long_tails, self._short_tails):
+                for memo in memos.values():
+                    memo.clear()
+            self._tail_entries = 0
+        self._known_entries += known_added
+        if self._known_entries > KNOWN_LIMIT:
+            for _, _, known_memo in self._forward_followers.values():
+                known_memo.clear()
+            for followers in self._viterbi_followers.values():
+                for _, _, known_memo in followers.values():
+                    known_memo.clear()
+            self._known_entries = 0
 
     def _split(self, followup) -> tuple[list, list, dict]:
         """(followers, those of guessing tags, an empty memo of followers per known segment)."""

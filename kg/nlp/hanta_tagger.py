@@ -3,9 +3,10 @@
 HanTa ships its German model inside the wheel, so it runs offline. Its cost is the
 morphological analysis of each word form (analyze_forward for the tag distribution of
 words outside its own lexicon, analyze_viterbi for the lemma). Both are pure functions
-of the word form (and tag), so they are memoised per word form in memory and, when a
-cache folder is given, in a SQLite file that survives between runs: a corpus pays only
-for its new words. Whole sentences are cached too (the same sentence again costs nothing).
+of the word form (and tag), so they are memoised per word form in memory (bounded memos that
+keep the frequent forms, kg/nlp/memo.py) and, when a cache folder is given, in a SQLite file
+that survives between runs: a corpus pays only for its new words. Whole sentences are cached
+too (the same sentence again costs nothing).
 
 Work per token and per sentence is bounded: tokens longer than MAX_WORD_CHARS are
 analysed by their last MAX_WORD_CHARS characters (German compounds are head-final) and
@@ -24,12 +25,17 @@ from pathlib import Path
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from .memo import Memo
+
 _PAREN_TAG = re.compile(r"^([A-Z]+)\(([A-Z]+)\)$")
 CACHE_VERSION = "hanta-1.2.1/3"
 MAX_WORD_CHARS = 64  # longer tokens: analysis cost grows with the square of the length
 WINDOW = 200  # tokens tagged together; real sentences are far shorter
-MEMO_LIMIT = 1_000_000  # word-form entries kept in memory before the memo starts afresh
-SENTENCE_LIMIT = 5_000  # sentences kept in memory (the SQLite file keeps them all); 50,000 cost 65 MB for no speed
+# Entries per generation of the in-memory memos (kg/nlp/memo.py; the SQLite file keeps them all).
+# Bounded so that a worker's memory stops growing once a corpus has brought ~30,000 word forms
+# (about a million tokens of news), whatever comes after.
+WORD_MEMO_LIMIT = 30_000
+SENTENCE_LIMIT = 2_500  # whole sentences rarely come again: 50,000 of them cost 65 MB for no speed
 
 # STTS -> Universal POS, for token.pos_.
 STTS_TO_UPOS = {
@@ -66,7 +72,7 @@ class SentenceCache:
     """Tag cache: sentences and word-form analyses, dicts in memory, optional SQLite file on disk."""
 
     def __init__(self, path: Path | None):
-        self.memory: dict[str, list[list[str]]] = {}
+        self.memory = Memo(SENTENCE_LIMIT)
         self.pending: dict[str, str] = {}
         self.pending_words: dict[str, str] = {}
         self.db: sqlite3.Connection | None = None
@@ -93,15 +99,11 @@ class SentenceCache:
                 row = None
             if row:
                 hit = json.loads(row[0])
-                if len(self.memory) > SENTENCE_LIMIT:
-                    self.memory.clear()
-                self.memory[key] = hit
+                self.memory.put(key, hit)
         return hit
 
     def put(self, key: str, value: list[list[str]]) -> None:
-        if len(self.memory) > SENTENCE_LIMIT:
-            self.memory.clear()
-        self.memory[key] = value
+        self.memory.put(key, value)
         if self.db is not None:
             self.pending[key] = json.dumps(value, ensure_ascii=False)
 
@@ -165,9 +167,7 @@ class HantaTagger:
         # HanTa's _analyze calls self.analyze_viterbi: the fast one answers it, with its results.
         tagger.analyze_viterbi = fast.viterbi
         forward, analyze, tag_word = fast.forward, tagger._analyze, tagger._tag_word
-        forward_memo: dict[str, list] = {}
-        analyze_memo: dict[tuple, tuple] = {}
-        tag_word_memo: dict[tuple, list] = {}
+        forward_memo, analyze_memo, tag_word_memo = (Memo(WORD_MEMO_LIMIT) for _ in range(3))
         cache, stats = self.cache, self.word_stats
         prefix = CACHE_VERSION + "\x1f"
 
@@ -186,9 +186,7 @@ class HantaTagger:
                 hit = forward(word if len(word) <= MAX_WORD_CHARS else word[-MAX_WORD_CHARS:])
                 hit = [(int(tag), float(p)) for tag, p in hit]
                 cache.put_word(key, hit)
-            if len(forward_memo) > MEMO_LIMIT:
-                forward_memo.clear()
-            forward_memo[word] = hit
+            forward_memo.put(word, hit)
             return hit
 
         def memo_analyze(word, pos, taglevel=1):
@@ -209,9 +207,7 @@ class HantaTagger:
                 else:
                     hit = tuple(analyze(word, pos, taglevel))
                     cache.put_word(key, list(hit))
-            if len(analyze_memo) > MEMO_LIMIT:
-                analyze_memo.clear()
-            analyze_memo[memo_key] = hit
+            analyze_memo.put(memo_key, hit)
             return hit
 
         def memo_tag_word(word, cutoff=5, casesensitive=True, conditional=False):
@@ -219,9 +215,7 @@ class HantaTagger:
             hit = tag_word_memo.get(memo_key)
             if hit is None:
                 hit = tag_word(word, cutoff, casesensitive, conditional)
-                if len(tag_word_memo) > MEMO_LIMIT:
-                    tag_word_memo.clear()
-                tag_word_memo[memo_key] = hit
+                tag_word_memo.put(memo_key, hit)
             return hit
 
         tagger.analyze_forward = memo_forward
