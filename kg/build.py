@@ -158,7 +158,8 @@ def build(
     def tasks(store):
         for doc in documents:
             summary.documents += 1
-            wanted.add(doc.doc_id)
+            if store is not None:  # for --prune and the count of documents kept
+                wanted.add(doc.doc_id)
             digest = content_hash(f"{doc.meta!r}\x1e{doc.text}", fingerprint, model)  # new metadata: redo
             if store is not None and store.document_hash(doc.doc_id) == digest:
                 summary.unchanged += 1

@@ -306,3 +306,21 @@ def test_a_dead_worker_costs_nothing_when_its_documents_succeed_again(corpus, se
     assert not summary.failures and summary.processed == 41
     clean = build([docs], tmp_path / "clean", formats=("turtle", "trig", "nquads"), cache_dir=None, jobs=1)
     assert outputs(tmp_path / "out") == outputs(tmp_path / "clean") and clean.processed == 41
+
+
+def test_a_pipeline_made_afresh_when_its_vocabulary_is_full_writes_the_same_bytes(corpus, serial, tmp_path,
+                                                                                 monkeypatch):
+    """Past STRING_LIMIT strings the worker's pipeline is rebuilt (flat memory on long runs): no
+    state that matters lives in it across documents, so the graph is the same."""
+    from kg import parallel
+    from kg.nlp import pipeline as nlp_pipeline
+
+    made = []
+    real = nlp_pipeline.make_nlp
+    monkeypatch.setattr(nlp_pipeline, "make_nlp", lambda *a, **k: made.append(1) or real(*a, **k))
+    monkeypatch.setattr(parallel, "STRING_LIMIT", 2_000)
+    monkeypatch.setattr(parallel, "BATCH_DOCS", 4)
+    out, _ = serial
+    build([corpus], tmp_path, formats=("turtle", "trig", "nquads"), cache_dir=None, jobs=1)
+    assert len(made) >= 2  # 40 documents in batches of 4: rebuilt on the way
+    assert outputs(tmp_path) == outputs(out)
