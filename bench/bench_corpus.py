@@ -7,7 +7,8 @@ gazetteer actors (persons, states, capitals, organisations) and German vocabular
 Zipf-distributed from Debian's word list (/usr/share/dict/ngerman, package wngerman; without
 it, compounds built from a small stem list), one article of about 250 tokens per file.
 Then runs `kg build` in a subprocess per configuration and reports wall time, tokens/s
-(spaCy tokens of the corpus) and the peak resident memory of the largest process.
+(spaCy tokens of the corpus) and the peak resident memory of the largest process (for the
+shards runs also per quarter of the run, sampled every 0.5 s: where memory stops growing).
 
   cold    --jobs 1, empty tagger cache
   warm    --jobs 1, the cache of `cold` (every sentence seen), new store
@@ -158,14 +159,23 @@ def count_tokens(folder: Path) -> tuple[int, int]:
     return total, len(forms)
 
 
-def run_build(args: list[str], cache: Path | None) -> tuple[float, float, str]:
-    """(seconds, peak RSS in MB of the largest process, stdout) of one `kg build`."""
+def run_build(args: list[str], cache: Path | None) -> tuple[float, float, str, list[float]]:
+    """(seconds, peak RSS in MB of the largest process, stdout, the largest process's RSS in MB in
+    each quarter of the run) of one `kg build`."""
+    import threading
+
     env = {**os.environ, "KG_CACHE_DIR": str(cache) if cache else ""}
     started = time.perf_counter()
     proc = subprocess.Popen([sys.executable, "-m", "kg", "build", *args], env=env, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)
+    samples: list[tuple[float, float]] = []
+    done = threading.Event()
+    sampler = threading.Thread(target=_sample_rss, args=(proc.pid, started, samples, done), daemon=True)
+    sampler.start()
     out, err = proc.communicate()
     seconds = time.perf_counter() - started
+    done.set()
+    sampler.join()
     import resource
 
     # The largest ru_maxrss among the reaped children: the build and, through it, its workers
@@ -173,10 +183,33 @@ def run_build(args: list[str], cache: Path | None) -> tuple[float, float, str]:
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     if proc.returncode not in (0, 3):
         raise SystemExit(f"kg build {' '.join(args)} failed ({proc.returncode}): {err.strip()[-2000:]}")
-    return seconds, peak, out
+    quarters = [max((rss for t, rss in samples if k * seconds / 4 <= t < (k + 1) * seconds / 4), default=0.0)
+                for k in range(4)]
+    return seconds, peak, out, quarters
 
 
-def run_isolated(args: list[str], cache: Path | None) -> tuple[float, float, str]:
+def _sample_rss(pid: int, started: float, samples: list, done) -> None:
+    """Every half second: the resident memory of the largest process of the build's tree."""
+    import psutil  # a dependency of Dask distributed
+
+    try:
+        root = psutil.Process(pid)
+    except psutil.Error:
+        return
+    while not done.wait(0.5):
+        largest = 0
+        try:
+            for p in [root, *root.children(recursive=True)]:
+                try:
+                    largest = max(largest, p.memory_info().rss)
+                except psutil.Error:
+                    pass
+        except psutil.Error:
+            return
+        samples.append((time.perf_counter() - started, largest / 2**20))
+
+
+def run_isolated(args: list[str], cache: Path | None) -> tuple[float, float, str, list[float]]:
     """run_build in a fresh Python, so that RUSAGE_CHILDREN's maximum is this run's alone."""
     code = ("import json, sys; sys.path.insert(0, %r); from bench_corpus import run_build; "
             "print(json.dumps(run_build(json.loads(sys.argv[1]), None if sys.argv[2] == '-' else "
@@ -185,8 +218,8 @@ def run_isolated(args: list[str], cache: Path | None) -> tuple[float, float, str
                           capture_output=True, text=True)
     if proc.returncode != 0:
         raise SystemExit(proc.stderr.strip()[-3000:])
-    seconds, peak, out = json.loads(proc.stdout.strip().splitlines()[-1])
-    return seconds, peak, out
+    seconds, peak, out, quarters = json.loads(proc.stdout.strip().splitlines()[-1])
+    return seconds, peak, out, quarters
 
 
 def stages(folder: Path, share: float = 0.05) -> list[tuple[str, float]]:
@@ -265,22 +298,22 @@ def main() -> None:
     cache = work / "cache"
     if "cold" in runs or "warm" in runs or "words" in runs:
         shutil.rmtree(cache, ignore_errors=True)
-        seconds, peak, _ = run_isolated([str(corpus), "-o", str(work / "out-cold"), "--jobs", "1", "-q"], cache)
+        seconds, peak, _, quarters = run_isolated([str(corpus), "-o", str(work / "out-cold"), "--jobs", "1", "-q"], cache)
         report("cold, --jobs 1", seconds, peak)
     if "warm" in runs:
         shutil.rmtree(work / "out-warm", ignore_errors=True)
-        seconds, peak, _ = run_isolated([str(corpus), "-o", str(work / "out-warm"), "--jobs", "1", "-q"], cache)
+        seconds, peak, _, quarters = run_isolated([str(corpus), "-o", str(work / "out-warm"), "--jobs", "1", "-q"], cache)
         report("warm (sentences cached), --jobs 1", seconds, peak)
     if "words" in runs:
         other = work / "corpus-2"
         if not other.exists():
             make_corpus(other, args.tokens, seed=2)
         other_tokens, _ = count_tokens(other)
-        seconds, peak, _ = run_isolated([str(other), "-o", str(work / "out-words"), "--jobs", "1", "-q"], cache)
+        seconds, peak, _, quarters = run_isolated([str(other), "-o", str(work / "out-words"), "--jobs", "1", "-q"], cache)
         report("new corpus, known words (cache of cold), --jobs 1", seconds, peak, other_tokens)
     if "jobs2" in runs:
         shutil.rmtree(work / "cache2", ignore_errors=True)
-        seconds, peak, _ = run_isolated([str(corpus), "-o", str(work / "out-jobs2"), "--jobs", "2", "-q"],
+        seconds, peak, _, quarters = run_isolated([str(corpus), "-o", str(work / "out-jobs2"), "--jobs", "2", "-q"],
                                         work / "cache2")
         report("cold, --jobs 2", seconds, peak)
         if (work / "out-cold/graph.trig").exists():
@@ -288,7 +321,7 @@ def main() -> None:
             print(f"  --jobs 2 graph.trig identical to --jobs 1: {same}")
     if "dask" in runs:
         shutil.rmtree(work / "cache3", ignore_errors=True)
-        seconds, peak, _ = run_isolated([str(corpus), "-o", str(work / "out-dask"), "--scheduler", "local",
+        seconds, peak, _, quarters = run_isolated([str(corpus), "-o", str(work / "out-dask"), "--scheduler", "local",
                                          "--jobs", "2", "-q"], work / "cache3")
         report("cold, Dask LocalCluster, 2 workers", seconds, peak)
     if "shards" in runs:
@@ -300,9 +333,10 @@ def main() -> None:
         q_tokens, _ = count_tokens(quarter)
         for name, folder, n in (("quarter", quarter, q_tokens), ("full", corpus, tokens)):
             shutil.rmtree(work / "cache4", ignore_errors=True)
-            seconds, peak, _ = run_isolated([str(folder), "--shards", str(work / f"shards-{name}"), "--jobs", "2",
+            seconds, peak, _, quarters = run_isolated([str(folder), "--shards", str(work / f"shards-{name}"), "--jobs", "2",
                                              "-q"], work / "cache4")
             report(f"cold, --jobs 2 --shards, {name} corpus", seconds, peak, n)
+            print("    largest process by quarter of the run: " + " / ".join(f"{q:,.0f}" for q in quarters) + " MB")
     print("time per stage (first 5 % of the corpus, cold, one process):")
     measured = stages(corpus)
     total = sum(t for _, t in measured)
