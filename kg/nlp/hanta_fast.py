@@ -53,9 +53,8 @@ class FastAnalyser:
         self._forward_followers: dict = {}
         self._viterbi_followers: dict[int, dict] = {}  # target tag -> state -> _split(...)
         self._long_tails: dict[int, dict[str, float]] = {t: {} for t in self.guessing}
-        self._tail_entries = 0
-        self._known_entries = 0
         self._short_tails: dict[int, dict[str, float]] = {t: {} for t in self.guessing}
+        self._tail_entries = self._known_entries = 0  # entries in all of them, for the bounds
         # Int_t + LP_hapax_t[t] + LP_len_t[t][k]: the first two sums of HanTa's guess, per length.
         self.guess_base = {t: [self.int_t + self.hapax[t] + n for n in self.length[t]] for t in self.guessing}
 

@@ -69,7 +69,7 @@ _NAME_TAGS = ("NE", "FM")  # tags whose lemma is the token's text
 
 
 class SentenceCache:
-    """Tag cache: sentences and word-form analyses, dicts in memory, optional SQLite file on disk."""
+    """Tag cache: sentences (a bounded memo in memory) and word-form analyses, in an optional SQLite file."""
 
     def __init__(self, path: Path | None):
         self.memory = Memo(SENTENCE_LIMIT)
