@@ -75,8 +75,8 @@ _PIPELINES: dict[tuple, Any] = {}
 # spaCy's vocabulary keeps every string it has seen (word forms, lemmas, tags), and its tokenizer
 # a cache entry per new chunk of text, for the life of the pipeline. Past this many strings the
 # pipeline is made afresh (about 1.5 s), so a worker's memory does not grow with the corpus.
-# spaCy's memory_zone() would drop them per batch, but it turns the tokenizer cache off: 3-5 %
-# slower end to end on our corpus bench.
+# spaCy's memory_zone() would drop them per batch, but it turns the tokenizer cache off for every
+# batch (spaCy's docs: "some performance impact"); a rebuild costs nothing until the limit.
 STRING_LIMIT = 150_000
 
 
