@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.kg-installed
 
 .PHONY: demo test test-fast install system-deps bench lint clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml setup.py kg/nlp/_hanta_rows.pyx
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -e '.[test]'

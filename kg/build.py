@@ -60,12 +60,13 @@ class BuildSummary:
 def pipeline_fingerprint(package_dir: Path | None = None, data_dir: Path | None = None) -> str:
     """Changes whenever kg's code or data change, so stored documents are redone.
 
-    Covers every .py file of the kg package (extraction, tagging, RDF, IRIs: all shape
-    the output) and every file under ontology/ (gazetteer, lexicons, ontology)."""
+    Covers every .py and .pyx file of the kg package (extraction, tagging, RDF, IRIs: all
+    shape the output) and every file under ontology/ (gazetteer, lexicons, ontology)."""
     h = hashlib.sha256(__version__.encode())
     here = Path(package_dir or Path(__file__).resolve().parent)
     root = Path(data_dir or ontology_dir())
-    files = [("kg", here, p) for p in here.rglob("*.py")] + [("ontology", root, p) for p in root.rglob("*")]
+    files = [("kg", here, p) for pattern in ("*.py", "*.pyx") for p in here.rglob(pattern)] + \
+        [("ontology", root, p) for p in root.rglob("*")]
     for label, base, path in sorted((label, base, p) for label, base, p in files
                                     if p.is_file() and "__pycache__" not in p.parts):
         h.update(f"{label}/{path.relative_to(base).as_posix()}\x1f".encode())

@@ -154,7 +154,14 @@ def extract_batch(batch: list[Task], model: str | None, cache_dir: str | None) -
         nlp = pipeline(model, cache_dir)
     except Exception as exc:  # noqa: BLE001 - e.g. a --model a worker does not have
         return [Outcome(t, stage="pipeline set-up", error=one_line(exc)) for t in batch]
-    return [extract_one(nlp, task) for task in batch]
+    try:
+        return [extract_one(nlp, task) for task in batch]
+    finally:
+        # The tagger's cache is written once per batch: other workers and the next run read it.
+        for _, component in nlp.pipeline:
+            flush = getattr(component, "flush", None)
+            if flush is not None:
+                flush()
 
 
 class SerialRunner:

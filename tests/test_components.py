@@ -51,12 +51,27 @@ def test_hanta_tagger_tags_lemmas_particles_and_caches(tmp_path, vocab):
     assert (tags[1], tags[3], tags[5], tags[6]) == ("VVFIN", "APPR", "PTKVZ", "$.")
     assert doc[1].lemma_ == "treffen" and doc[1].pos_ == "VERB"
     assert tagger.stats == {"sentences": 1, "cached": 0}
+    tagger.flush()  # kg build flushes after each batch of documents
     # A new tagger on the same folder reads the SQLite cache instead of running HanTa.
     again = HantaTagger(cache_dir=str(tmp_path))
     doc2 = again(Doc(vocab, words=words, sent_starts=[True] + [False] * 6))
     assert again.stats == {"sentences": 1, "cached": 1}
     assert again._tagger is None  # the model was never loaded
     assert [t.tag_ for t in doc2] == [t.tag_ for t in doc]
+
+
+def test_hanta_tagger_writes_what_is_pending_when_it_goes(tmp_path, vocab):
+    import gc
+
+    words = ["Lula", "empfing", "Petro", "."]
+    tagger = HantaTagger(cache_dir=str(tmp_path))
+    tagger(Doc(vocab, words=words, sent_starts=[True] + [False] * 3))
+    assert tagger.cache.pending  # not written yet: one transaction per batch, not per document
+    del tagger
+    gc.collect()
+    again = HantaTagger(cache_dir=str(tmp_path))
+    again(Doc(vocab, words=words, sent_starts=[True] + [False] * 3))
+    assert again.stats == {"sentences": 1, "cached": 1}
 
 
 def test_actor_ruler_inflected_names_capitals_and_metonyms(vocab):

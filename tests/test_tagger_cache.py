@@ -62,12 +62,48 @@ def test_memo_in_memory_and_on_disk_gives_hantas_own_tags_and_lemmas(tmp_path, s
     assert second.word_stats["analysed"] == 0 and second.word_stats["disk"] > 0
 
 
+@pytest.mark.parametrize("compiled", [False, True], ids=["pure Python", "C loops"])
+def test_both_paths_give_hantas_own_tags_and_lemmas(sentences, plain, compiled):
+    tagger = HantaTagger(cache_dir=None, compiled=compiled)
+    assert [tagger.tag_words(words) for words in sentences] == plain
+    assert (tagger._sentence_model is not None) == compiled
+
+
+HOSTILE_SENTENCES = [["‚"] * 300 + ["Putin", "traf", "Trump", "."], ["x" * 64] * 50, ["."] * 40,
+                     ["\u202e", "Wang", "\u0301\u0301", "traf", "🙂"], ["der"] * 100, ["Die"], ["123", "%", "$"],
+                     ["‚"] * 40000]  # the last: no tag sequence stays above HanTa's lower bound
+
+
+def test_both_sentence_viterbis_agree_on_hostile_sentences(sentences):
+    """The same tags, or the same KeyError (the caller then tags word by word), on sentences
+    HanTa's Viterbi may find no way through."""
+    c_path, python_path = HantaTagger(cache_dir=None), HantaTagger(cache_dir=None, compiled=False)
+    assert c_path.tagger and c_path._sentence_model is not None and python_path.tagger
+    failed = 0
+    for words in HOSTILE_SENTENCES + sentences[:50]:
+        outcomes = []
+        for tagger in (c_path, python_path):
+            try:
+                outcomes.append(tagger._viterbi(words))
+            except KeyError:
+                outcomes.append(KeyError)
+        assert outcomes[0] == outcomes[1], words[:5]
+        failed += outcomes[0] is KeyError
+    assert failed == 1
+
+
+def _fast(tagger):
+    """The FastAnalyser behind a HantaTagger."""
+    return tagger.tagger.analyze_viterbi.__self__
+
+
 def _memo_entries(tagger) -> tuple[int, int, int]:
     """(word-form memo entries, suffix-score entries, follower-memo entries) of a tagger."""
-    fast = tagger.tagger.analyze_viterbi.__self__
+    fast = _fast(tagger)
     words = sum(len(cell.cell_contents) for name in ("analyze_forward", "_analyze", "_tag_word")
                 for cell in vars(tagger.tagger)[name].__closure__ or () if type(cell.cell_contents).__name__ == "Memo")
-    tails = sum(len(m) for memos in (fast._long_tails, fast._short_tails) for m in memos.values())
+    tails = sum(len(m) for memos in (fast._long_tails, fast._short_tails) for m in memos.values()) + \
+        sum(len(m) for m in fast._c_tails) * len(fast.guessing)  # the C loops keep a score per guessing tag
     known = sum(len(f[2]) for f in fast._forward_followers.values()) + \
         sum(len(f[2]) for by_state in fast._viterbi_followers.values() for f in by_state.values())
     return words, tails, known
@@ -81,7 +117,8 @@ def test_memos_stay_within_their_bounds_and_change_nothing(monkeypatch, sentence
     unbounded = HantaTagger(cache_dir=None)
     assert [unbounded.tag_words(words) for words in sentences] == plain
     words, tails, known = _memo_entries(unbounded)
-    assert words > 2_000 and tails > 20_000 and known > 10_000  # what the bounds below cut
+    # What the bounds below cut (the C loops need no follower memo).
+    assert words > 2_000 and tails > 20_000 and (known > 10_000 or _fast(unbounded).compiled)
     monkeypatch.setattr(hanta_tagger, "WORD_MEMO_LIMIT", 20)
     monkeypatch.setattr(hanta_tagger, "SENTENCE_LIMIT", 5)
     monkeypatch.setattr(hanta_fast, "TAIL_LIMIT", 500)
@@ -137,13 +174,15 @@ HOSTILE_WORDS = ["", "x", "ab", "‚‚‚", "x" * MAX_WORD_CHARS, "außenminist
                  "\u202eabc", "zusammengetroffen", "ÄÖÜß", "ﬁnanzminister", "e-mail-adresse", "𝔘𝔫𝔦𝔠𝔬𝔡𝔢"]
 
 
-def test_fast_analyser_gives_hantas_own_tables(sentences):
+@pytest.mark.parametrize("compiled", [False, True], ids=["pure Python", "C loops"])
+def test_fast_analyser_gives_hantas_own_tables(sentences, compiled):
     """Every word form of the dev sets (and hostile strings): the same tag distribution, floats
     and order included, and for its three best tags the same morpheme path as HanTa itself."""
     from kg.nlp.hanta_fast import FastAnalyser
 
     tagger = HantaTagger(cache_dir=None, memo=False).tagger
-    fast = FastAnalyser(tagger)
+    fast = FastAnalyser(tagger, compiled=compiled)
+    assert fast.compiled == compiled
     words = sorted({w.lower() for words in sentences for w in words}) + HOSTILE_WORDS
     assert len(words) > 1000
     for word in words:
@@ -151,3 +190,28 @@ def test_fast_analyser_gives_hantas_own_tables(sentences):
         assert fast.forward(word) == expected, word
         for tag, _ in expected[:3]:
             assert fast.viterbi(word, -tag) == tagger.analyze_viterbi(word, -tag), (word, tag)
+
+
+def test_the_install_built_the_c_loops():
+    """`make install` (pip install -e .) compiles kg/nlp/_hanta_rows.pyx; the tagger uses it."""
+    from kg.nlp import _hanta_rows  # noqa: F401  (ImportError: the build fell back to pure Python)
+
+    assert _fast(HantaTagger(cache_dir=None)).compiled
+
+
+def test_c_loops_suffix_scores_are_the_pure_python_ones(sentences):
+    """The suffix scores the C loops memoise for unseen morphemes, on every tail of the dev sets,
+    are those of the pure-Python `_suffix` (which the test above holds to HanTa's tables)."""
+    from kg.nlp.hanta_fast import FastAnalyser
+
+    tagger = HantaTagger(cache_dir=None, memo=False).tagger
+    fast = FastAnalyser(tagger, compiled=True)
+    for words in sentences:
+        for word in words:
+            fast.forward(word.lower())
+    long_tails, short_tails = fast._c_tails
+    assert len(long_tails) > 500 and len(short_tails) > 500
+    guess_tags = sorted(fast.guessing)
+    for memo, prefix in ((long_tails, "x"), (short_tails, "")):  # a long tail: any longer morpheme
+        for tail, scores in memo.items():
+            assert scores == tuple(fast._suffix(prefix + tail, t) for t in guess_tags), tail

@@ -7,7 +7,8 @@ cold tagging time. The score depends only on the segment and the tag, not on the
 it is computed once per (segment, tag) and word, inline. The loops visit states, segments and
 tags in HanTa's order and add the same numbers in the same order, so tables, ties and results
 are bit-for-bit those of HanTa 1.2.x (`tests/test_tagger_cache.py` compares them on every word
-form of the dev sets and on hostile strings).
+form of the dev sets and on hostile strings). Where the install compiled kg/nlp/_hanta_rows.pyx,
+the same loops run in C (another 3-5x); `_rows` is then the reference and the fallback.
 """
 
 from __future__ import annotations
@@ -28,9 +29,12 @@ _by_score = itemgetter(1)
 
 
 class FastAnalyser:
-    """`forward(word)` and `viterbi(word, targetpos)` for one loaded HanTa model."""
+    """`forward(word)` and `viterbi(word, targetpos)` for one loaded HanTa model.
 
-    def __init__(self, tagger):
+    `compiled`: None runs the C loops where they are built, True insists on them, False runs
+    the pure-Python ones (both give HanTa's results)."""
+
+    def __init__(self, tagger, compiled: bool | None = None):
         from HanTa.HanoverTagger import logaddexp
 
         self._logaddexp = logaddexp
@@ -55,8 +59,49 @@ class FastAnalyser:
         self._long_tails: dict[int, dict[str, float]] = {t: {} for t in self.guessing}
         self._short_tails: dict[int, dict[str, float]] = {t: {} for t in self.guessing}
         self._tail_entries = self._known_entries = 0  # entries in all of them, for the bounds
+        # The C loops' suffix scores: tail -> the scores of all guessing tags (long, short tails).
+        self._c_tails: tuple[dict, dict] = ({}, {})
+        self._c_forward_followers = None
+        self._c_viterbi_followers: dict = {}  # target tag -> kg.nlp._hanta_rows.Followers
         # Int_t + LP_hapax_t[t] + LP_len_t[t][k]: the first two sums of HanTa's guess, per length.
         self.guess_base = {t: [self.int_t + self.hapax[t] + n for n in self.length[t]] for t in self.guessing}
+        self._compiled = None
+        if compiled is not False:
+            self._compiled = self._compile()
+            if compiled and self._compiled is None:
+                raise ImportError("kg.nlp._hanta_rows is not built (no C compiler at install time?)")
+
+    @property
+    def compiled(self) -> bool:
+        """Whether the C loops (kg/nlp/_hanta_rows.pyx) run, rather than the pure-Python ones."""
+        return self._compiled is not None
+
+    def _compile(self):
+        """The model as C arrays for kg.nlp._hanta_rows, or None where it is not built."""
+        try:
+            from kg.nlp import _hanta_rows
+        except ImportError:
+            return None
+        # Every state a table row can hold: the closure of the start state under the followers.
+        states, ids = [(EMPTY, START)], {(EMPTY, START): 0}
+        for state in states:
+            for tag, _ in self.nonfinal.get(state, ()):
+                if (state[1], tag) not in ids:
+                    ids[(state[1], tag)] = len(states)
+                    states.append((state[1], tag))
+        n_tags = 1 + max(t for state in states for t in state)
+        if min(t for state in states for t in state) < 0 or any(len(self.guess_base[t]) < 25 for t in self.guessing):
+            return None  # not the model this was written for: the pure-Python loops serve it
+        guess_tags = sorted(self.guessing)
+        rows = _hanta_rows.Rows(states, n_tags, guess_tags, [self.guess_base[t] for t in guess_tags],
+                                self.morphemes, [self.suffix[t] for t in guess_tags])
+        return _hanta_rows, states, ids, rows
+
+    def _c_followers(self, keep=None):
+        """kg.nlp._hanta_rows.Followers of every state (those whose tag is in `keep`, if given)."""
+        module, states, ids, _ = self._compiled
+        return module.Followers([[(t, p, ids[(state[1], t)]) for t, p in self.nonfinal.get(state, ())
+                                  if keep is None or t in keep] for state in states])
 
     def _suffix(self, m: str, t: int) -> float:
         """HanTa's suffix score of an unseen morpheme `m` for the guessing tag `t`."""
@@ -154,6 +199,8 @@ class FastAnalyser:
             for memos in (self._long_tails, self._short_tails):
                 for memo in memos.values():
                     memo.clear()
+            for memo in self._c_tails:
+                memo.clear()
             self._tail_entries = 0
         self._known_entries += known_added
         if self._known_entries > KNOWN_LIMIT:
@@ -175,11 +222,27 @@ class FastAnalyser:
             hit = self._forward_followers[state] = self._split(self.nonfinal.get(state, ()))
         return hit
 
+    def _table(self, word: str, strict: bool, followers, c_followers):
+        """(the last row over the word as [(state, lp)] in order, pointer(j, state) -> (state, i)),
+        from the C loops where they are built, else from `_rows`."""
+        if self._compiled is None:
+            table, backpointer = self._rows(word, strict, followers)
+            return list(table[-2].items()), lambda j, state: backpointer[j][state]
+        _, _, ids, rows = self._compiled
+        added = rows.run(word, strict, c_followers(), *self._c_tails)
+        self._bound_memos(added * len(self.guessing), 0)
+        return rows.row(len(word)), lambda j, state: rows.pointer(j, state, ids)
+
+    def _c_forward(self):
+        if self._c_forward_followers is None:
+            self._c_forward_followers = self._c_followers()
+        return self._c_forward_followers
+
     def forward(self, word: str) -> list[tuple[int, float]]:
         """HanTa's analyze_forward: (tag, log p) for the word, best first."""
-        table, _ = self._rows(word, self.strict, self._forward_follow)
-        last = table[-1]
-        for state, lp in table[-2].items():
+        end, _ = self._table(word, self.strict, self._forward_follow, self._c_forward)
+        last: dict = {}
+        for state, lp in end:
             for tag1, lpt in self.final.get(state, ()):
                 lp1 = lp + lpt
                 if lp1 > LOWERBOUND:
@@ -214,10 +277,17 @@ class FastAnalyser:
                 hit = filtered[state] = self._split(t for t in nonfinal.get(state, ()) if t[0] in reachable)
             return hit
 
+        def c_followers():
+            hit = self._c_viterbi_followers.get(targetpos)
+            if hit is None:
+                hit = self._c_viterbi_followers[targetpos] = self._c_followers(reachable)
+            return hit
+
         for strict in (True, False):
-            table, backpointer = self._rows(word, strict, followers)
-            last = table[-1]
-            for state, lp in table[-2].items():
+            end, pointer = self._table(word, strict, followers, c_followers)
+            last: dict = {}
+            last_pointers: dict = {}
+            for state, lp in end:
                 for tag1, lpt in self.final.get(state, ()):
                     if tag1 == targetpos:
                         lp1 = lp + lpt
@@ -225,7 +295,7 @@ class FastAnalyser:
                             newstate = (state[1], tag1)
                             if newstate not in last or lp1 > last[newstate]:
                                 last[newstate] = lp1
-                                backpointer[-1][newstate] = (state, wlen)
+                                last_pointers[newstate] = (state, wlen)
                         break
             if last:
                 break
@@ -235,14 +305,15 @@ class FastAnalyser:
             if lp > pmax:
                 pmax = lp
                 beststate = state
-        i = len(backpointer) - 1
+        i = wlen + 1
         if beststate == (EMPTY, EMPTY):
             states = [((UNKNOWN, END_UNKNOWN), i), ((START, UNKNOWN), i - 1)]
         else:
             states = [(beststate, i)]
-            state = beststate
+            state, i = last_pointers[beststate]
+            states.append((state, i))
             while i > 0:
-                state, i = backpointer[i][state]
+                state, i = pointer(i, state)
                 states.append((state, i))
             states = states[:-1]
         return [(state[1], i) for (state, i) in states[::-1]]

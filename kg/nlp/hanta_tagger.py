@@ -6,7 +6,9 @@ words outside its own lexicon, analyze_viterbi for the lemma). Both are pure fun
 of the word form (and tag), so they are memoised per word form in memory (bounded memos that
 keep the frequent forms, kg/nlp/memo.py) and, when a cache folder is given, in a SQLite file
 that survives between runs: a corpus pays only for its new words. Whole sentences are cached
-too (the same sentence again costs nothing).
+too (the same sentence again costs nothing). The analysis and the sentence Viterbi run as C
+loops where the install compiled them (kg/nlp/_hanta_rows.pyx), else in pure Python; both
+give HanTa's own results.
 
 Work per token and per sentence is bounded: tokens longer than MAX_WORD_CHARS are
 analysed by their last MAX_WORD_CHARS characters (German compounds are head-final) and
@@ -20,6 +22,7 @@ import json
 import math
 import re
 import sqlite3
+import weakref
 from pathlib import Path
 
 from spacy.language import Language
@@ -36,6 +39,7 @@ WINDOW = 200  # tokens tagged together; real sentences are far shorter
 # (about a million tokens of news), whatever comes after.
 WORD_MEMO_LIMIT = 30_000
 SENTENCE_LIMIT = 2_500  # whole sentences rarely come again: 50,000 of them cost 65 MB for no speed
+FLUSH_ENTRIES = 5_000  # pending cache entries written at once, if no flush() came before
 
 # STTS -> Universal POS, for token.pos_.
 STTS_TO_UPOS = {
@@ -83,12 +87,18 @@ class SentenceCache:
                 self.db = sqlite3.connect(str(path), timeout=30)
                 try:
                     self.db.execute("PRAGMA journal_mode=WAL")  # readers do not block the writer
+                    # No fsync per document: a cache that loses its last writes to a power cut
+                    # only analyses those words again (WAL keeps the file itself consistent).
+                    self.db.execute("PRAGMA synchronous=NORMAL")
                 except sqlite3.Error:
                     pass
                 self.db.execute("CREATE TABLE IF NOT EXISTS tags (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
                 self.db.execute("CREATE TABLE IF NOT EXISTS words (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
             except sqlite3.Error:
                 self.db = None  # a cache that cannot be opened is no reason to fail
+        if self.db is not None:
+            # What is still pending when the program ends is written then (not only on flush()).
+            weakref.finalize(self, _write, self.db, self.pending, self.pending_words)
 
     def get(self, key: str) -> list[list[str]] | None:
         hit = self.memory.get(key)
@@ -122,23 +132,36 @@ class SentenceCache:
             self.pending_words[key] = json.dumps(value, ensure_ascii=False)
 
     def flush(self) -> None:
-        if self.db is not None and (self.pending or self.pending_words):
-            try:
-                with self.db:
-                    self.db.executemany("INSERT OR REPLACE INTO tags VALUES (?, ?)", self.pending.items())
-                    self.db.executemany("INSERT OR REPLACE INTO words VALUES (?, ?)", self.pending_words.items())
-            except sqlite3.Error:
-                pass
-            self.pending.clear()
-            self.pending_words.clear()
+        """Write what is pending, in one transaction."""
+        _write(self.db, self.pending, self.pending_words)
+
+    def flush_if_due(self) -> None:
+        """Write once enough is pending: a transaction per document cost more than the
+        writes in it (kg build flushes after each batch of documents, see kg.parallel)."""
+        if len(self.pending) + len(self.pending_words) >= FLUSH_ENTRIES:
+            self.flush()
+
+
+def _write(db: sqlite3.Connection | None, pending: dict, pending_words: dict) -> None:
+    if db is not None and (pending or pending_words):
+        try:
+            with db:
+                db.executemany("INSERT OR REPLACE INTO tags VALUES (?, ?)", pending.items())
+                db.executemany("INSERT OR REPLACE INTO words VALUES (?, ?)", pending_words.items())
+        except sqlite3.Error:
+            pass
+        pending.clear()
+        pending_words.clear()
 
 
 class HantaTagger:
     """Tag each sentence with HanTa; sets tag_ (STTS), pos_ (UPOS) and lemma_."""
 
-    def __init__(self, *, cache_dir: str | None, memo: bool = True):
+    def __init__(self, *, cache_dir: str | None, memo: bool = True, compiled: bool | None = None):
         self._tagger = None
         self.memo = memo  # False: plain HanTa (used by the test that proves the memo changes nothing)
+        self.compiled = compiled  # the C loops: None where built, False never (kg/nlp/hanta_fast.py)
+        self._sentence_model = None  # the sentence Viterbi in C (kg/nlp/_hanta_rows.pyx), where built
         self.cache = SentenceCache(Path(cache_dir) / "hanta-tags.sqlite" if cache_dir else None)
         self.stats = {"sentences": 0, "cached": 0}
         self.word_stats = {"analysed": 0, "memo": 0, "disk": 0}
@@ -163,7 +186,13 @@ class HantaTagger:
         instance attributes take precedence over the class's methods."""
         from kg.nlp.hanta_fast import FastAnalyser
 
-        fast = FastAnalyser(tagger)
+        fast = FastAnalyser(tagger, compiled=self.compiled)
+        if fast.compiled:
+            from HanTa.HanoverTagger import EMPTY, END, START
+
+            from kg.nlp import _hanta_rows
+
+            self._sentence_model = _hanta_rows.SentenceModel(tagger.LP_trans_word, (EMPTY, START), END)
         # HanTa's _analyze calls self.analyze_viterbi: the fast one answers it, with its results.
         tagger.analyze_viterbi = fast.viterbi
         forward, analyze, tag_word = fast.forward, tagger._analyze, tagger._tag_word
@@ -262,13 +291,20 @@ class HantaTagger:
 
         HanTa tries every tag its transition table allows after a state and then drops
         those the word cannot have; here only the word's own tags are tried, in the order
-        HanTa would try them (so that ties between equal scores are broken the same way)."""
+        HanTa would try them (so that ties between equal scores are broken the same way).
+        The C loops (SentenceModel) do the same where they are built."""
         from HanTa.HanoverTagger import EMPTY, END, START, UNKNOWN
 
         tagger = self.tagger
+        tag_word = tagger._tag_word
+        if self._sentence_model is not None:
+            word_tags = []
+            for i, w in enumerate(sent):
+                wprobs = dict(tag_word(w, cutoff=5, casesensitive=i > 0, conditional=True))
+                word_tags.append(None if not wprobs or (len(wprobs) == 1 and UNKNOWN in wprobs) else wprobs)
+            return self._sentence_model.viterbi(word_tags)
         trans = tagger.LP_trans_word
         positions = self._positions
-        tag_word = tagger._tag_word
         lowerbound = -1e6
         table: list[dict] = []
         backpointer: list[dict] = []
@@ -343,8 +379,12 @@ class HantaTagger:
         for tok in doc:
             if tok.is_space:
                 tok.tag_, tok.pos_ = "_SP", "SPACE"
-        self.cache.flush()
+        self.cache.flush_if_due()
         return doc
+
+    def flush(self) -> None:
+        """Write the cache entries still pending to the SQLite file."""
+        self.cache.flush()
 
 
 @Language.factory(
