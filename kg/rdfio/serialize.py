@@ -85,18 +85,19 @@ def document_ntriples(triples: Iterable[tuple]) -> bytes:
     (which merges in input order) loads them into the document's graph in one Rust call."""
     import pyoxigraph as ox
 
-    quad = _converters()[1]
-    return ox.serialize([quad(s, p, o, None).triple for s, p, o in triples], format=ox.RdfFormat.N_TRIPLES) or b""
+    triple = _converters()[2]
+    return ox.serialize([triple(s, p, o) for s, p, o in triples], format=ox.RdfFormat.N_TRIPLES) or b""
 
 
 @cache
 def _converters():
-    """(term, quad) converters; IRIs are cached because actors recur in every document."""
+    """(term, quad, triple) converters; IRIs are cached because actors recur in every document."""
     import pyoxigraph as ox
     from rdflib import BNode, Literal, URIRef
     from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
-    named_node, ox_literal, ox_quad_type, default = ox.NamedNode, ox.Literal, ox.Quad, ox.DefaultGraph()
+    named_node, ox_literal, ox_quad_type, ox_triple_type = ox.NamedNode, ox.Literal, ox.Quad, ox.Triple
+    default = ox.DefaultGraph()
     nodes: dict[str, Any] = {}
 
     def iri(value: str):
@@ -125,7 +126,13 @@ def _converters():
         except (TypeError, ValueError) as exc:
             raise KgError(f"cannot serialise statement ({s}, {p}, {o}): {exc}") from None
 
-    return term, quad
+    def triple(s, p, o):
+        try:
+            return ox_triple_type(term(s), term(p), term(o))
+        except (TypeError, ValueError) as exc:
+            raise KgError(f"cannot serialise statement ({s}, {p}, {o}): {exc}") from None
+
+    return term, quad, triple
 
 
 def _check_no_blank_nodes(store) -> None:
