@@ -1,6 +1,6 @@
 """Corpus-scale benchmark of `kg build`: tokens/s cold and warm, per stage, jobs, Dask, memory.
 
-    python bench/bench_corpus.py [--tokens 1000000] [--runs cold,warm,words,jobs2,dask,shards]
+    python bench/bench_corpus.py [--tokens 1000000] [--runs cold,nocache,warm,words,jobs2,dask,shards]
 
 Makes a synthetic news corpus (seeded): sentence templates in news style filled with
 gazetteer actors (persons, states, capitals, organisations) and German vocabulary drawn
@@ -11,6 +11,7 @@ Then runs `kg build` in a subprocess per configuration and reports wall time, to
 shards runs also per quarter of the run, sampled every 0.5 s: where memory stops growing).
 
   cold    --jobs 1, empty tagger cache
+  nocache --jobs 1, --no-cache (no SQLite tagger cache at all: what the cache itself costs cold)
   warm    --jobs 1, the cache of `cold` (every sentence seen), new store
   words   --jobs 1, a new corpus (other seed) on the cache of `cold`: known words, new sentences
   jobs2   --jobs 2, empty cache
@@ -272,7 +273,7 @@ def stages(folder: Path, share: float = 0.05) -> list[tuple[str, float]]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tokens", type=int, default=1_000_000, help="corpus size in words (default 1,000,000)")
-    parser.add_argument("--runs", default="cold,warm,words,jobs2,dask,shards", help="comma-separated runs")
+    parser.add_argument("--runs", default="cold,nocache,warm,words,jobs2,dask,shards", help="comma-separated runs")
     parser.add_argument("--keep", type=Path, default=None, help="keep the corpus and outputs in this folder")
     args = parser.parse_args()
     runs = args.runs.split(",")
@@ -300,6 +301,11 @@ def main() -> None:
         shutil.rmtree(cache, ignore_errors=True)
         seconds, peak, *_ = run_isolated([str(corpus), "-o", str(work / "out-cold"), "--jobs", "1", "-q"], cache)
         report("cold, --jobs 1", seconds, peak)
+    if "nocache" in runs:
+        shutil.rmtree(work / "out-nocache", ignore_errors=True)
+        seconds, peak, *_ = run_isolated([str(corpus), "-o", str(work / "out-nocache"), "--jobs", "1", "-q",
+                                          "--no-cache"], None)
+        report("cold, --jobs 1 --no-cache", seconds, peak)
     if "warm" in runs:
         shutil.rmtree(work / "out-warm", ignore_errors=True)
         seconds, peak, *_ = run_isolated([str(corpus), "-o", str(work / "out-warm"), "--jobs", "1", "-q"], cache)

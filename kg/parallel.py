@@ -8,6 +8,7 @@ merge them into the store exactly as a serial run would.
 
 from __future__ import annotations
 
+import gc
 import os
 import threading
 import traceback
@@ -86,6 +87,9 @@ def pipeline(model: str | None, cache_dir: str | None):
     if nlp is not None and len(nlp.vocab.strings) > STRING_LIMIT:
         del _PIPELINES[key]
         nlp = None
+        # The old pipeline holds reference cycles: free it now, before the new one is made,
+        # so that a worker never holds two.
+        gc.collect()
     if nlp is None:
         from .nlp.pipeline import make_nlp
 
