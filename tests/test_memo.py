@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from kg.nlp.memo import Memo
+from kg.memo import Memo
 
 
 def test_a_memo_never_holds_more_than_two_generations():
@@ -51,3 +51,23 @@ def test_clear_and_bad_limit():
     assert memo.get(1) is None and len(memo) == 0
     with pytest.raises(ValueError):
         Memo(0)
+
+
+def test_the_iri_memo_of_the_rdf_layer_stays_bounded_and_keeps_the_recurring_iris():
+    """Each document brings IRIs of its own (document, sentences, statements): over a long run
+    they must age out of the worker's IRI memo, while the actors that recur stay memoised."""
+    from rdflib import Literal, URIRef
+
+    from kg.rdfio import serialize
+
+    nodes = serialize._converters().nodes
+    nodes.clear()
+    actor = URIRef("https://example.org/actor/putin")
+    limit = serialize.IRI_MEMO_LIMIT
+    for n in range(3 * limit):
+        own = URIRef(f"https://example.org/doc/{n}")
+        data = serialize.document_ntriples([(own, actor, Literal(n))])
+        assert data == f"<https://example.org/doc/{n}> <https://example.org/actor/putin> \"{n}\"^^<http://www.w3.org/2001/XMLSchema#integer> .\n".encode()
+        assert len(nodes) <= 2 * limit
+    assert nodes.get(str(actor)) is not None
+    assert nodes.get("https://example.org/doc/0") is None

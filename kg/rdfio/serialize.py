@@ -9,15 +9,16 @@ context in ontology/context.jsonld (embedded in every file so it loads offline).
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from rdflib import Dataset, Graph
 
 from ..errors import KgError
 from ..fileio import atomic_write
+from ..memo import Memo
 
 # format name -> (file extension, carries named graphs)
 FORMATS: dict[str, tuple[str, bool]] = {
@@ -37,6 +38,10 @@ MEDIA_TYPES = {
     "json-ld": "application/ld+json",
 }
 CONTEXT_URL = "https://w3id.org/geokg/context.jsonld"
+# Entries per generation of the IRI -> NamedNode memo (kg/memo.py): the ontology's terms and the
+# actors recur and stay; the ~15 IRIs of each document's own nodes age out. A plain dict cleared at
+# 200,000 entries grew a worker by ~7 MB per million tokens until it was cleared (~60 MB at full).
+IRI_MEMO_LIMIT = 20_000
 
 
 def format_for(path: str | Path, fmt: str | None = None) -> str:
@@ -72,12 +77,12 @@ def oxigraph_store(ds: Graph):
 
 def ox_term(term):
     """An rdflib term as a pyoxigraph term; KgError for blank nodes."""
-    return _converters()[0](term)
+    return _converters().term(term)
 
 
 def ox_quad(s, p, o, g):
     """An rdflib statement (g None = default graph) as a pyoxigraph Quad."""
-    return _converters()[1](s, p, o, g)
+    return _converters().quad(s, p, o, g)
 
 
 def document_ntriples(triples: Iterable[tuple]) -> bytes:
@@ -85,27 +90,33 @@ def document_ntriples(triples: Iterable[tuple]) -> bytes:
     (which merges in input order) loads them into the document's graph in one Rust call."""
     import pyoxigraph as ox
 
-    triple = _converters()[2]
+    triple = _converters().triple
     return ox.serialize([triple(s, p, o) for s, p, o in triples], format=ox.RdfFormat.N_TRIPLES) or b""
 
 
+class _Converters(NamedTuple):
+    term: Callable
+    quad: Callable
+    triple: Callable
+    nodes: Memo  # IRI -> NamedNode
+
+
 @cache
-def _converters():
-    """(term, quad, triple) converters; IRIs are cached because actors recur in every document."""
+def _converters() -> _Converters:
+    """rdflib -> oxigraph converters; IRIs are memoised because actors recur in every document."""
     import pyoxigraph as ox
     from rdflib import BNode, Literal, URIRef
     from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
     named_node, ox_literal, ox_quad_type, ox_triple_type = ox.NamedNode, ox.Literal, ox.Quad, ox.Triple
     default = ox.DefaultGraph()
-    nodes: dict[str, Any] = {}
+    nodes = Memo(IRI_MEMO_LIMIT)
 
     def iri(value: str):
         node = nodes.get(value)
         if node is None:
-            if len(nodes) > 200_000:
-                nodes.clear()
-            node = nodes[value] = named_node(value)
+            node = named_node(value)
+            nodes.put(value, node)
         return node
 
     def term(t):
@@ -132,7 +143,7 @@ def _converters():
         except (TypeError, ValueError) as exc:
             raise KgError(f"cannot serialise statement ({s}, {p}, {o}): {exc}") from None
 
-    return term, quad, triple
+    return _Converters(term, quad, triple, nodes)
 
 
 def _check_no_blank_nodes(store) -> None:
