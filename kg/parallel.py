@@ -84,7 +84,10 @@ STRING_LIMIT = 150_000
 def pipeline(model: str | None, cache_dir: str | None):
     key = (model, cache_dir, os.getpid(), threading.get_ident())
     nlp = _PIPELINES.get(key)
+    kept: dict[str, Any] = {}
     if nlp is not None and len(nlp.vocab.strings) > STRING_LIMIT:
+        # What is not spaCy's (HanTa's model, memos and cache) goes on into the new pipeline.
+        kept = {name: component for name, component in nlp.pipeline if hasattr(component, "adopt")}
         del _PIPELINES[key]
         nlp = None
         # The old pipeline holds reference cycles: free it now, before the new one is made,
@@ -93,7 +96,10 @@ def pipeline(model: str | None, cache_dir: str | None):
     if nlp is None:
         from .nlp.pipeline import make_nlp
 
-        nlp = _PIPELINES[key] = make_nlp(model, cache_dir=cache_dir)
+        nlp = make_nlp(model, cache_dir=cache_dir)
+        for name, component in kept.items():
+            nlp.get_pipe(name).adopt(component)
+        _PIPELINES[key] = nlp
     return nlp
 
 

@@ -6,6 +6,7 @@ import gzip
 import io
 import json
 import shutil
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -318,10 +319,44 @@ def test_a_pipeline_made_afresh_when_its_vocabulary_is_full_writes_the_same_byte
 
     made = []
     real = nlp_pipeline.make_nlp
-    monkeypatch.setattr(nlp_pipeline, "make_nlp", lambda *a, **k: made.append(1) or real(*a, **k))
+    monkeypatch.setattr(nlp_pipeline, "make_nlp", lambda *a, **k: made.append(real(*a, **k)) or made[-1])
     monkeypatch.setattr(parallel, "STRING_LIMIT", 2_000)
     monkeypatch.setattr(parallel, "BATCH_DOCS", 4)
     out, _ = serial
-    build([corpus], tmp_path, formats=("turtle", "trig", "nquads"), cache_dir=None, jobs=1)
+    build([corpus], tmp_path / "out", formats=("turtle", "trig", "nquads"), cache_dir=str(tmp_path / "cache"), jobs=1)
     assert len(made) >= 2  # 40 documents in batches of 4: rebuilt on the way
-    assert outputs(tmp_path) == outputs(out)
+    assert outputs(tmp_path / "out") == outputs(out)
+    # HanTa's model, memos and cache were loaded once and handed on, not loaded again per pipeline.
+    taggers = [nlp.get_pipe("kg_hanta") for nlp in made]
+    assert len({id(t._tagger) for t in taggers}) == 1 and len({id(t.cache) for t in taggers}) == 1
+    assert all(t._tagger is not None and t.cache.db is not None for t in taggers)
+    # ... and the tag cache it went on writing holds what a build without rebuilds writes.
+    taggers[-1].flush()
+    monkeypatch.setattr(parallel, "STRING_LIMIT", 10**9)
+    build([corpus], tmp_path / "ref", formats=("turtle",), cache_dir=str(tmp_path / "ref-cache"), jobs=1)
+    made[-1].get_pipe("kg_hanta").flush()
+    assert len(made) == len(taggers) + 1
+    assert cache_rows(tmp_path / "cache") == cache_rows(tmp_path / "ref-cache") != ([], [])
+
+
+def cache_rows(folder: Path) -> tuple[list, list]:
+    con = sqlite3.connect(folder / "hanta-tags.sqlite")
+    try:
+        return tuple(con.execute(f"SELECT key, value FROM {table} ORDER BY key").fetchall()
+                     for table in ("tags", "words"))
+    finally:
+        con.close()
+
+
+def test_a_tagger_adopts_only_one_with_the_same_settings(tmp_path):
+    from kg.nlp.hanta_tagger import HantaTagger
+
+    first = HantaTagger(cache_dir=str(tmp_path / "a"))
+    with pytest.raises(ValueError):
+        HantaTagger(cache_dir=str(tmp_path / "b")).adopt(first)
+    with pytest.raises(ValueError):
+        HantaTagger(cache_dir=str(tmp_path / "a"), memo=False).adopt(first)
+    second = HantaTagger(cache_dir=str(tmp_path / "a"))
+    own = second.cache
+    second.adopt(first)
+    assert second.cache is first.cache and own.db is None  # its own connection was closed

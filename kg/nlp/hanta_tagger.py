@@ -4,7 +4,7 @@ HanTa ships its German model inside the wheel, so it runs offline. Its cost is t
 morphological analysis of each word form (analyze_forward for the tag distribution of
 words outside its own lexicon, analyze_viterbi for the lemma). Both are pure functions
 of the word form (and tag), so they are memoised per word form in memory (bounded memos that
-keep the frequent forms, kg/nlp/memo.py) and, when a cache folder is given, in a SQLite file
+keep the frequent forms, kg/memo.py) and, when a cache folder is given, in a SQLite file
 that survives between runs: a corpus pays only for its new words. Whole sentences are cached
 too (the same sentence again costs nothing). The analysis and the sentence Viterbi run as C
 loops where the install compiled them (kg/nlp/_hanta_rows.pyx), else in pure Python; both
@@ -28,13 +28,13 @@ from pathlib import Path
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from .memo import Memo
+from ..memo import Memo
 
 _PAREN_TAG = re.compile(r"^([A-Z]+)\(([A-Z]+)\)$")
 CACHE_VERSION = "hanta-1.2.1/3"
 MAX_WORD_CHARS = 64  # longer tokens: analysis cost grows with the square of the length
 WINDOW = 200  # tokens tagged together; real sentences are far shorter
-# Entries per generation of the in-memory memos (kg/nlp/memo.py; the SQLite file keeps them all).
+# Entries per generation of the in-memory memos (kg/memo.py; the SQLite file keeps them all).
 # Bounded so that a worker's memory stops growing once a corpus has brought ~30,000 word forms
 # (about a million tokens of news), whatever comes after.
 WORD_MEMO_LIMIT = 30_000
@@ -79,6 +79,7 @@ class SentenceCache:
     """Tag cache: sentences (a bounded memo in memory) and word-form analyses, in an optional SQLite file."""
 
     def __init__(self, path: Path | None):
+        self.path = path
         self.memory = Memo(SENTENCE_LIMIT)
         self.pending: dict[str, str] = {}
         self.pending_words: dict[str, str] = {}
@@ -102,7 +103,7 @@ class SentenceCache:
                 self.db = None  # a cache that cannot be opened is no reason to fail
         if self.db is not None:
             # What is still pending when the program ends is written then (not only on flush()).
-            weakref.finalize(self, _write, self.db, self.pending, self.pending_words)
+            self._finalizer = weakref.finalize(self, _write, self.db, self.pending, self.pending_words)
 
     def get(self, key: str) -> list[list[str]] | None:
         hit = self.memory.get(key)
@@ -138,6 +139,13 @@ class SentenceCache:
     def flush(self) -> None:
         """Write what is pending, in one transaction."""
         _write(self.db, self.pending, self.pending_words)
+
+    def close(self) -> None:
+        """Write what is pending and close the file; the cache then works in memory only."""
+        if self.db is not None:
+            self._finalizer()  # writes, once
+            self.db.close()
+            self.db = None
 
     def flush_if_due(self) -> None:
         """Write once enough is pending: a transaction per document cost more than the
@@ -389,6 +397,21 @@ class HantaTagger:
     def flush(self) -> None:
         """Write the cache entries still pending to the SQLite file."""
         self.cache.flush()
+
+    def adopt(self, previous: HantaTagger) -> None:
+        """Go on with `previous`'s loaded model, memos and cache (same settings, or ValueError).
+
+        kg.parallel makes a worker's spaCy pipeline afresh to drop spaCy's strings; none of
+        this is spaCy's, and loading it again cost time (cold memos) and memory (the freed
+        model left holes in the heap, ~20 MB a rebuild)."""
+        if (previous.memo, previous.compiled, previous.cache.path) != (self.memo, self.compiled, self.cache.path):
+            raise ValueError("a HanTa tagger can only adopt one with the same settings")
+        self.flush()
+        self.cache.close()
+        self._tagger, self._sentence_model, self._positions = (
+            previous._tagger, previous._sentence_model, previous._positions)
+        # The memoised methods write to these very objects (see _install_memo).
+        self.cache, self.stats, self.word_stats = previous.cache, previous.stats, previous.word_stats
 
 
 @Language.factory(
