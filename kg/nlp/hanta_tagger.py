@@ -402,11 +402,10 @@ class HantaTagger:
         """Go on with `previous`'s loaded model, memos and cache (same settings, or ValueError).
 
         kg.parallel makes a worker's spaCy pipeline afresh to drop spaCy's strings; none of
-        this is spaCy's, and loading it again cost time (cold memos) and memory (the freed
-        model left holes in the heap, ~20 MB a rebuild)."""
+        this is spaCy's, and loading it again started the memos cold and re-allocated HanTa's
+        ~30 MB model in a heap the old one had left fragmented."""
         if (previous.memo, previous.compiled, previous.cache.path) != (self.memo, self.compiled, self.cache.path):
             raise ValueError("a HanTa tagger can only adopt one with the same settings")
-        self.flush()
         self.cache.close()
         self._tagger, self._sentence_model, self._positions = (
             previous._tagger, previous._sentence_model, previous._positions)
