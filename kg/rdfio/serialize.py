@@ -39,8 +39,8 @@ MEDIA_TYPES = {
 }
 CONTEXT_URL = "https://w3id.org/geokg/context.jsonld"
 # Entries per generation of the IRI -> NamedNode memo (kg/memo.py): the ontology's terms and the
-# actors recur and stay; the ~15 IRIs of each document's own nodes age out. A plain dict cleared at
-# 200,000 entries grew a worker by ~7 MB per million tokens until it was cleared (~60 MB at full).
+# actors recur and stay; the ~14 IRIs of each document's own nodes age out. A plain dict cleared at
+# 200,000 entries grew every worker with the corpus (~7 MB per million tokens) until it was cleared.
 IRI_MEMO_LIMIT = 20_000
 
 
