@@ -296,43 +296,42 @@ def main() -> None:
         print(f"  {name:<44} {seconds:8.1f} s {n / seconds:10,.0f} tokens/s {peak:8,.0f} MB peak"
               f"   (load {os.getloadavg()[0]:.1f})", flush=True)
 
+    def fresh(path: Path) -> Path:
+        """`path`, emptied: a kept store would skip unchanged documents, a kept cache be warm."""
+        shutil.rmtree(path, ignore_errors=True)
+        return path
+
     cache = work / "cache"
     if "cold" in runs or "warm" in runs or "words" in runs:
-        shutil.rmtree(cache, ignore_errors=True)
-        shutil.rmtree(work / "out-cold", ignore_errors=True)  # a kept store would skip unchanged documents
-        seconds, peak, *_ = run_isolated([str(corpus), "-o", str(work / "out-cold"), "--jobs", "1", "-q"], cache)
+        seconds, peak, *_ = run_isolated([str(corpus), "-o", str(fresh(work / "out-cold")), "--jobs", "1", "-q"],
+                                         fresh(cache))
         report("cold, --jobs 1", seconds, peak)
     if "nocache" in runs:
-        shutil.rmtree(work / "out-nocache", ignore_errors=True)
-        seconds, peak, *_ = run_isolated([str(corpus), "-o", str(work / "out-nocache"), "--jobs", "1", "-q",
+        seconds, peak, *_ = run_isolated([str(corpus), "-o", str(fresh(work / "out-nocache")), "--jobs", "1", "-q",
                                           "--no-cache"], None)
         report("cold, --jobs 1 --no-cache", seconds, peak)
     if "warm" in runs:
-        shutil.rmtree(work / "out-warm", ignore_errors=True)
-        seconds, peak, *_ = run_isolated([str(corpus), "-o", str(work / "out-warm"), "--jobs", "1", "-q"], cache)
+        seconds, peak, *_ = run_isolated([str(corpus), "-o", str(fresh(work / "out-warm")), "--jobs", "1", "-q"],
+                                         cache)
         report("warm (sentences cached), --jobs 1", seconds, peak)
     if "words" in runs:
         other = work / "corpus-2"
         if not other.exists():
             make_corpus(other, args.tokens, seed=2)
         other_tokens, _ = count_tokens(other)
-        shutil.rmtree(work / "out-words", ignore_errors=True)
-        seconds, peak, *_ = run_isolated([str(other), "-o", str(work / "out-words"), "--jobs", "1", "-q"], cache)
+        seconds, peak, *_ = run_isolated([str(other), "-o", str(fresh(work / "out-words")), "--jobs", "1", "-q"],
+                                         cache)
         report("new corpus, known words (cache of cold), --jobs 1", seconds, peak, other_tokens)
     if "jobs2" in runs:
-        shutil.rmtree(work / "cache2", ignore_errors=True)
-        shutil.rmtree(work / "out-jobs2", ignore_errors=True)
-        seconds, peak, *_ = run_isolated([str(corpus), "-o", str(work / "out-jobs2"), "--jobs", "2", "-q"],
-                                         work / "cache2")
+        seconds, peak, *_ = run_isolated([str(corpus), "-o", str(fresh(work / "out-jobs2")), "--jobs", "2", "-q"],
+                                         fresh(work / "cache2"))
         report("cold, --jobs 2", seconds, peak)
         if (work / "out-cold/graph.trig").exists():
             same = (work / "out-cold/graph.trig").read_bytes() == (work / "out-jobs2/graph.trig").read_bytes()
             print(f"  --jobs 2 graph.trig identical to --jobs 1: {same}")
     if "dask" in runs:
-        shutil.rmtree(work / "cache3", ignore_errors=True)
-        shutil.rmtree(work / "out-dask", ignore_errors=True)
-        seconds, peak, *_ = run_isolated([str(corpus), "-o", str(work / "out-dask"), "--scheduler", "local",
-                                          "--jobs", "2", "-q"], work / "cache3")
+        seconds, peak, *_ = run_isolated([str(corpus), "-o", str(fresh(work / "out-dask")), "--scheduler", "local",
+                                          "--jobs", "2", "-q"], fresh(work / "cache3"))
         report("cold, Dask LocalCluster, 2 workers", seconds, peak)
     if "shards" in runs:
         quarter = work / "corpus-quarter"
@@ -342,9 +341,8 @@ def main() -> None:
                 os.link(path, quarter / path.name)
         q_tokens, _ = count_tokens(quarter)
         for name, folder, n in (("quarter", quarter, q_tokens), ("full", corpus, tokens)):
-            shutil.rmtree(work / "cache4", ignore_errors=True)
-            seconds, peak, _, quarters = run_isolated([str(folder), "--shards", str(work / f"shards-{name}"),
-                                                       "--jobs", "2", "-q"], work / "cache4")
+            seconds, peak, _, quarters = run_isolated([str(folder), "--shards", str(fresh(work / f"shards-{name}")),
+                                                       "--jobs", "2", "-q"], fresh(work / "cache4"))
             report(f"cold, --jobs 2 --shards, {name} corpus", seconds, peak, n)
             print("    largest process by quarter of the run: " + " / ".join(f"{q:,.0f}" for q in quarters) + " MB")
     print("time per stage (first 5 % of the corpus, cold, one process):")
